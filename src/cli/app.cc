@@ -1,0 +1,23 @@
+#include "cli/app.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "policy/version.h"
+
+namespace tierguard::cli {
+
+int run_app(int argc, char** argv) {
+  CLI::App app{"tierguard: privilege tiers and just-in-time elevation for Kubernetes ServiceAccounts"};
+  app.require_subcommand(1);
+  auto* version_cmd = app.add_subcommand("version", "Print the tierguard version");
+  version_cmd->callback([] { std::cout << "tierguard " << version() << "\n"; });
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  return 0;
+}
+
+}  // namespace tierguard::cli
