@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/webhook_command.h"
 #include "policy/version.h"
 
 namespace tierguard::cli {
@@ -12,12 +13,14 @@ int run_app(int argc, char** argv) {
   app.require_subcommand(1);
   auto* version_cmd = app.add_subcommand("version", "Print the tierguard version");
   version_cmd->callback([] { std::cout << "tierguard " << version() << "\n"; });
+  int exit_code = 0;
+  add_webhook_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  return 0;
+  return exit_code;
 }
 
 }  // namespace tierguard::cli
