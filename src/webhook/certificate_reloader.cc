@@ -113,6 +113,22 @@ void CertificateReloader::start() {
   if (watcher_.joinable()) return;
   stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (stop_fd_ < 0) throw TlsError(TlsStep::kSetup, std::string("eventfd: ") + std::strerror(errno));
+  // Watches are in place before start() returns: a change right after is not missed.
+  inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_fd_ < 0) {
+    logger_.warn("inotify unavailable; polling certificate files only",
+                 {{"error", std::strerror(errno)}});
+  } else {
+    for (const std::string& dir : std::set<std::string>{directory_of(cert_path_),
+                                                        directory_of(key_path_)}) {
+      if (::inotify_add_watch(inotify_fd_, dir.c_str(), kWatchMask) < 0) {
+        logger_.warn("cannot watch certificate directory; polling it",
+                     {{"dir", dir}, {"error", std::strerror(errno)}});
+      }
+    }
+  }
+  // A change between construction and the watches being set is caught here.
+  reload_if_changed();
   watcher_ = std::thread([this] { watch_loop(); });
 }
 
@@ -123,22 +139,12 @@ void CertificateReloader::stop() {
   watcher_.join();
   ::close(stop_fd_);
   stop_fd_ = -1;
+  if (inotify_fd_ >= 0) ::close(inotify_fd_);
+  inotify_fd_ = -1;
 }
 
 void CertificateReloader::watch_loop() {
-  const int inotify_fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (inotify_fd < 0) {
-    logger_.warn("inotify unavailable; polling certificate files only",
-                 {{"error", std::strerror(errno)}});
-  } else {
-    for (const std::string& dir : std::set<std::string>{directory_of(cert_path_),
-                                                        directory_of(key_path_)}) {
-      if (::inotify_add_watch(inotify_fd, dir.c_str(), kWatchMask) < 0) {
-        logger_.warn("cannot watch certificate directory; polling it",
-                     {{"dir", dir}, {"error", std::strerror(errno)}});
-      }
-    }
-  }
+  const int inotify_fd = inotify_fd_;
   std::array<pollfd, 2> fds{pollfd{stop_fd_, POLLIN, 0}, pollfd{inotify_fd, POLLIN, 0}};
   const nfds_t nfds = inotify_fd >= 0 ? 2 : 1;
   while (true) {
@@ -157,7 +163,6 @@ void CertificateReloader::watch_loop() {
     }
     reload_if_changed();
   }
-  if (inotify_fd >= 0) ::close(inotify_fd);
 }
 
 }  // namespace tierguard::webhook

@@ -72,7 +72,8 @@ class CertificateReloader {
   mutable std::condition_variable generation_changed_;
   std::uint64_t generation_ = 0;
 
-  int stop_fd_ = -1;  // eventfd that wakes the watcher to exit
+  int stop_fd_ = -1;     // eventfd that wakes the watcher to exit
+  int inotify_fd_ = -1;  // -1 when inotify is unavailable (polling only)
   std::thread watcher_;
 };
 

@@ -78,7 +78,14 @@ std::shared_ptr<boost::asio::ssl::context> make_server_tls_context(std::string_v
   if (ec) throw TlsError(TlsStep::kCertificate, ec.message() + " (" + openssl_error_text() + ")");
   context->use_private_key(boost::asio::buffer(key_pem.data(), key_pem.size()),
                            ssl::context::pem, ec);
-  if (ec) throw TlsError(TlsStep::kPrivateKey, ec.message() + " (" + openssl_error_text() + ")");
+  if (ec) {
+    // OpenSSL checks the key against the certificate while loading it.
+    const bool mismatch = ec.category() == boost::asio::error::get_ssl_category() &&
+                          ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+                              X509_R_KEY_VALUES_MISMATCH;
+    throw TlsError(mismatch ? TlsStep::kKeyMismatch : TlsStep::kPrivateKey,
+                   ec.message() + " (" + openssl_error_text() + ")");
+  }
   if (SSL_CTX_check_private_key(native) != 1) {
     throw TlsError(TlsStep::kKeyMismatch, openssl_error_text());
   }
