@@ -89,7 +89,15 @@ void RequestHandler::handle(HttpRequest& request, HttpResponse& response,
       set_text(response, http::status::ok, "text/plain; charset=utf-8", path_label);
       break;
     case Endpoint::kReadyz: {
-      const bool ready = reviewer_.ready();
+      bool ready = false;
+      try {
+        ready = reviewer_.ready();
+      } catch (const std::exception& e) {
+        metrics_.count_error("readiness");
+        logger_.error("readiness check failed", {{"error", e.what()}});
+      } catch (...) {
+        metrics_.count_error("readiness");
+      }
       if (!head) response.body() = ready ? "ok\n" : "not ready: policy state not loaded\n";
       set_text(response, ready ? http::status::ok : http::status::service_unavailable,
                "text/plain; charset=utf-8", path_label);

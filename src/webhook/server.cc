@@ -51,12 +51,29 @@ void Server::start() {
 
   net::post(acceptor_worker.io_context, [this] { accept_next(); });
   for (auto& worker : workers_) {
-    threads_.emplace_back([&io = worker->io_context] { io.run(); });
+    threads_.emplace_back([this, &io = worker->io_context] { run_worker(io); });
   }
   logger_.info("webhook server listening",
                {{"address", options_.address},
                 {"port", static_cast<unsigned>(bound_port_)},
                 {"threads", static_cast<unsigned>(workers_.size())}});
+}
+
+void Server::run_worker(net::io_context& io) {
+  // A handler that throws (say, std::bad_alloc on a huge request) must not take the process
+  // down: the connection it belonged to is dropped with the handler, the others go on.
+  while (true) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception& e) {
+      metrics_.count_error("handler-exception");
+      logger_.error("unexpected exception in server thread", {{"error", e.what()}});
+    } catch (...) {
+      metrics_.count_error("handler-exception");
+      logger_.error("unexpected non-standard exception in server thread");
+    }
+  }
 }
 
 void Server::accept_next() {

@@ -63,6 +63,7 @@ class Server {
   std::size_t open_connections() const { return open_connections_.load(); }
 
  private:
+  void run_worker(boost::asio::io_context& io);
   void accept_next();
   void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
   void drain_worker(ServerWorker& worker, std::chrono::milliseconds deadline);

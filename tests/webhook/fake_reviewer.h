@@ -50,7 +50,11 @@ class FakeReviewer : public Reviewer {
     return response;
   }
 
-  bool ready() const override { return ready_.load(); }
+  bool ready() const override {
+    if (ready_throws_.load()) throw std::runtime_error("state source unreachable");
+    return ready_.load();
+  }
+  void set_ready_throws(bool throws) { ready_throws_.store(throws); }
   void set_ready(bool ready) { ready_.store(ready); }
 
   std::vector<Seen> seen() const {
@@ -62,6 +66,7 @@ class FakeReviewer : public Reviewer {
   mutable std::mutex mutex_;
   std::vector<Seen> seen_;
   std::atomic<bool> ready_{true};
+  std::atomic<bool> ready_throws_{false};
 };
 
 }  // namespace tierguard::webhook::testing

@@ -238,6 +238,13 @@ TEST_F(RequestHandlerTest, HealthzAlwaysOkReadyzFollowsReviewer) {
   EXPECT_TRUE(head.body().empty());
 }
 
+TEST_F(RequestHandlerTest, ReadinessCheckThatThrowsMeansNotReady) {
+  reviewer.set_ready_throws(true);
+  EXPECT_EQ(serve(http::verb::get, "/readyz", "", "").result(), http::status::service_unavailable);
+  EXPECT_NE(registry.expose().find(R"(tierguard_webhook_errors_total{step="readiness"} 1)"),
+            std::string::npos);
+}
+
 TEST_F(RequestHandlerTest, MetricsEndpointServesPrometheusText) {
   post_fixture("/validate/pods", "admission/pod-create.json");
   auto response = serve(http::verb::get, "/metrics", "", "");
