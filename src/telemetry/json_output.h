@@ -20,7 +20,14 @@ class StringAppendStream {
   std::string& out_;
 };
 
-// Appends `value` to `out` as a JSON string literal (quotes included), escaping as RFC 8259 asks.
+// Appends `value` to `out` as a JSON string literal (quotes included), escaping as RFC 8259
+// asks; invalid UTF-8 is replaced as by to_valid_utf8().
 void append_json_string(std::string& out, std::string_view value);
+
+// `text` itself when it is valid UTF-8 (RFC 3629: no overlongs, surrogates or code points
+// above U+10FFFF); otherwise a copy in `scratch` with each invalid byte replaced by U+FFFD,
+// as Go's encoder does. JSON writers call this so no output line is ever invalid UTF-8,
+// whatever bytes a client sent.
+std::string_view to_valid_utf8(std::string_view text, std::string& scratch);
 
 }  // namespace tierguard::telemetry

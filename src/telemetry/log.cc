@@ -5,7 +5,9 @@
 
 #include <cerrno>
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 #include "telemetry/json_output.h"
@@ -50,24 +52,41 @@ LogSink stderr_log_sink() {
 }
 
 namespace {
-void append_timestamp(std::string& out, std::chrono::system_clock::time_point ts) {
+// Writes "YYYY-MM-DDTHH:MM:SS.mmmZ" into buf; returns its length. The date and time up to the
+// second are formatted once per second per thread; only the milliseconds change in between.
+std::size_t format_timestamp(char (&buf)[40], std::chrono::system_clock::time_point ts) {
   using namespace std::chrono;
   const auto since_epoch = ts.time_since_epoch();
   const auto secs = floor<seconds>(since_epoch);
-  const auto millis = duration_cast<milliseconds>(since_epoch - secs).count();
-  const std::time_t t = static_cast<std::time_t>(secs.count());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  const int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                              tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                              tm.tm_min, tm.tm_sec, static_cast<int>(millis));
-  out.append(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+  const auto millis = static_cast<int>(duration_cast<milliseconds>(since_epoch - secs).count());
+  thread_local std::int64_t cached_second = -1;
+  thread_local char cached[24];
+  thread_local std::size_t cached_length = 0;
+  if (secs.count() != cached_second) {
+    const std::time_t t = static_cast<std::time_t>(secs.count());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    const int n = std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d",
+                                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                                tm.tm_min, tm.tm_sec);
+    cached_length = n > 0 ? std::min(static_cast<std::size_t>(n), sizeof cached - 1) : 0;
+    cached_second = secs.count();
+  }
+  std::memcpy(buf, cached, cached_length);
+  char* p = buf + cached_length;
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + millis / 100);
+  *p++ = static_cast<char>('0' + millis / 10 % 10);
+  *p++ = static_cast<char>('0' + millis % 10);
+  *p++ = 'Z';
+  return static_cast<std::size_t>(p - buf);
 }
 
 using LineWriter = rapidjson::Writer<StringAppendStream>;
 
 void write_string(LineWriter& writer, std::string_view s) {
+  thread_local std::string scratch;
+  s = to_valid_utf8(s, scratch);
   writer.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
@@ -95,9 +114,8 @@ void format_log_line(std::string& out, LogLevel level, std::chrono::system_clock
   writer.Key("level");
   write_string(writer, log_level_name(level));
   writer.Key("ts");
-  std::string ts_text;
-  append_timestamp(ts_text, ts);
-  write_string(writer, ts_text);
+  char ts_text[40];
+  write_string(writer, std::string_view(ts_text, format_timestamp(ts_text, ts)));
   writer.Key("msg");
   write_string(writer, msg);
   for (const LogField& field : fields) {

@@ -3,8 +3,9 @@
 // Decodes an AdmissionReview v1 body into an AdmissionRequest.
 //
 // The body is parsed once, in place (RapidJSON in-situ: string values are unescaped inside the
-// body's own bytes), with an iterative parser and a nesting-depth limit, so hostile input can
-// neither overflow the stack nor make later tree walks deep. Memory for the parse tree comes
+// body's own bytes), with a nesting-depth limit that stops the parser's recursion, so hostile
+// input can neither overflow the stack nor make later tree walks deep. Strings are not
+// UTF-8-validated here: writers sanitise what they emit (telemetry::to_valid_utf8). Memory for the parse tree comes
 // from pools the decoder keeps between calls: a decoder serves many reviews without growing.
 
 #include <cstddef>
@@ -20,7 +21,7 @@ namespace tierguard::webhook {
 // The step of decoding that rejected the body.
 enum class DecodeStep {
   kEmptyBody,      // no bytes at all
-  kJsonSyntax,     // not JSON (truncated, trailing bytes, invalid UTF-8…)
+  kJsonSyntax,     // not JSON (truncated, trailing bytes, NUL byte…)
   kNestingDepth,   // nested deeper than kMaxJsonNestingDepth
   kEnvelope,       // not an object, or apiVersion/kind not admission.k8s.io/v1 AdmissionReview
   kRequestField,   // request or one of its fields missing, of the wrong type or out of range

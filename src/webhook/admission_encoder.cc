@@ -10,7 +10,10 @@ namespace tierguard::webhook {
 namespace {
 using Writer = rapidjson::Writer<telemetry::StringAppendStream>;
 
+// Every string goes out as valid UTF-8, whatever bytes a client or the policy produced.
 void write_string(Writer& writer, std::string_view s) {
+  thread_local std::string scratch;
+  s = telemetry::to_valid_utf8(s, scratch);
   writer.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 

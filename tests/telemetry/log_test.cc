@@ -57,6 +57,31 @@ TEST(Logger, EscapesHostileStringsIntoValidJson) {
   EXPECT_FALSE(doc.HasMember("injected"));
 }
 
+TEST(Logger, NeverWritesInvalidUtf8) {
+  CapturingLogger capture;
+  capture.logger.info("m\xff", {{"name", "n\xc0"}});
+  ASSERT_EQ(capture.lines.size(), 1u);
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(capture.lines[0].c_str());
+  EXPECT_FALSE(doc.HasParseError()) << capture.lines[0];
+}
+
+TEST(Logger, TimestampsKeepMillisecondsAcrossCachedSeconds) {
+  std::vector<std::string> lines;
+  auto t = fixed_time();
+  Logger logger(LogLevel::kInfo, [&](std::string_view line) { lines.emplace_back(line); },
+                [&] { return t; });
+  logger.info("a");
+  t += std::chrono::milliseconds(5);
+  logger.info("b");
+  t += std::chrono::seconds(3600);
+  logger.info("c");
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_NE(lines[0].find(R"("ts":"2024-05-01T12:34:56.789Z")"), std::string::npos);
+  EXPECT_NE(lines[1].find(R"("ts":"2024-05-01T12:34:56.794Z")"), std::string::npos);
+  EXPECT_NE(lines[2].find(R"("ts":"2024-05-01T13:34:56.794Z")"), std::string::npos);
+}
+
 TEST(Logger, NonFiniteDoublesBecomeNull) {
   CapturingLogger capture;
   capture.logger.info("m", {{"v", std::numeric_limits<double>::infinity()}});

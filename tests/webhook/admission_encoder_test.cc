@@ -75,6 +75,17 @@ TEST(EncodeAdmissionReview, EscapesHostileUidAndMessage) {
   EXPECT_STREQ(doc["response"]["uid"].GetString(), "\"},\"allowed\":true,\"x\":{\"");
 }
 
+TEST(EncodeAdmissionReview, NeverEmitsInvalidUtf8) {
+  std::string out;
+  auto response = AdmissionResponse::deny("bad byte \xff in name");
+  response.warnings = {"\xc0"};
+  encode_admission_review(out, "uid\xfe", response);
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(out.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << out;
+  EXPECT_STREQ(doc["response"]["uid"].GetString(), "uid\xef\xbf\xbd");
+}
+
 TEST(EncodeAdmissionReview, AppendsToExistingBufferContent) {
   std::string out = "prefix:";
   encode_admission_review(out, "u", AdmissionResponse::allow());
