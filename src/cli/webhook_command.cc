@@ -106,7 +106,7 @@ int run_webhook(const WebhookCommandOptions& options) {
     return 2;
   }
 
-  telemetry::Logger logger(*level);
+  telemetry::Logger logger(*level, telemetry::buffered_stderr_log_sink());
   try {
     telemetry::Registry registry;
     webhook::WebhookMetrics metrics(registry);

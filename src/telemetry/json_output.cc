@@ -2,6 +2,8 @@
 
 #include <rapidjson/writer.h>
 
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace tierguard::telemetry {
@@ -38,6 +40,13 @@ std::size_t valid_sequence_length(std::string_view text, std::size_t i) {
 
 std::string_view to_valid_utf8(std::string_view text, std::string& scratch) {
   std::size_t i = 0;
+  // Fast path: skip ASCII eight bytes at a time.
+  while (i + 8 <= text.size()) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    if (word & 0x8080808080808080ULL) break;
+    i += 8;
+  }
   while (i < text.size()) {
     const std::size_t n = valid_sequence_length(text, i);
     if (n == 0) break;

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <poll.h>
+#include <thread>
+#include <unistd.h>
+
 namespace tierguard::telemetry {
 namespace {
 
@@ -102,6 +106,62 @@ TEST(ParseLogLevel, AcceptsKnownNamesOnly) {
 TEST(NullLogger, AcceptsEverythingAndWritesNothing) {
   null_logger().error("nothing happens", {{"k", 1}});
   SUCCEED();
+}
+
+}  // namespace
+}  // namespace tierguard::telemetry
+
+namespace tierguard::telemetry {
+namespace {
+
+std::string read_all(int fd) {
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  return out;
+}
+
+TEST(BufferedFdLogSink, WritesEveryLineInOrderByTheTimeItIsDestroyed) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::string out;
+  std::thread reader([&] { out = read_all(fds[0]); });  // a pipe holds only 64 KiB
+  {
+    Logger logger(LogLevel::kInfo, buffered_fd_log_sink(fds[1], std::chrono::seconds(60)));
+    for (int i = 0; i < 1000; ++i) logger.info("line", {{"i", i}});
+  }  // the 60 s interval never elapses: destruction must flush
+  ::close(fds[1]);
+  reader.join();
+  ::close(fds[0]);
+  std::size_t lines = 0, at = 0, expected = 0;
+  while ((at = out.find('\n', at)) != std::string::npos) {
+    ++lines;
+    ++at;
+  }
+  EXPECT_EQ(lines, 1000u);
+  for (int i : {0, 1, 500, 999}) {
+    const auto pos = out.find(R"("i":)" + std::to_string(i) + "}");
+    ASSERT_NE(pos, std::string::npos) << i;
+    EXPECT_GE(pos, expected);
+    expected = pos;
+  }
+}
+
+TEST(BufferedFdLogSink, FlushesOnItsOwnWithinTheInterval) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  Logger logger(LogLevel::kInfo, buffered_fd_log_sink(fds[1], std::chrono::milliseconds(10)));
+  logger.info("hello");
+  pollfd pfd{fds[0], POLLIN, 0};
+  ASSERT_EQ(::poll(&pfd, 1, 5000), 1);  // readable well within the bound, without a sleep
+  char buf[256];
+  const ssize_t n = ::read(fds[0], buf, sizeof buf);
+  ASSERT_GT(n, 0);
+  EXPECT_NE(std::string(buf, static_cast<std::size_t>(n)).find(R"("msg":"hello")"),
+            std::string::npos);
+  ::close(fds[0]);
+  ::close(fds[1]);
 }
 
 }  // namespace
