@@ -83,7 +83,7 @@ void Server::accept_next() {
                           beast::bind_front_handler(&Server::on_accept, this));
 }
 
-void Server::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {
+void Server::on_accept(beast::error_code ec, SessionSocket socket) {
   if (!acceptor_->is_open() || ec == net::error::operation_aborted) return;  // draining
   if (ec) {
     // Out of descriptors or memory: back off briefly instead of spinning on accept.

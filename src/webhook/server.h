@@ -65,7 +65,7 @@ class Server {
  private:
   void run_worker(boost::asio::io_context& io);
   void accept_next();
-  void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+  void on_accept(boost::beast::error_code ec, SessionSocket socket);
   void drain_worker(ServerWorker& worker, std::chrono::milliseconds deadline);
 
   ServerOptions options_;

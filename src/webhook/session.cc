@@ -34,7 +34,7 @@ bool is_disconnect(beast::error_code ec) {
 }
 }  // namespace
 
-Session::Session(net::ip::tcp::socket socket, std::shared_ptr<net::ssl::context> tls_context,
+Session::Session(SessionSocket socket, std::shared_ptr<net::ssl::context> tls_context,
                  ServerWorker& worker, const SessionContext& context)
     : tls_context_(std::move(tls_context)),
       stream_(std::move(socket), *tls_context_),

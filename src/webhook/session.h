@@ -35,9 +35,15 @@ struct SessionContext {
   std::atomic<std::size_t>& open_connections;
 };
 
+// Sessions use their io_context's concrete executor type rather than the type-erased
+// any_io_executor: every async operation copies the executor several times.
+using SessionExecutor = boost::asio::io_context::executor_type;
+using SessionSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, SessionExecutor>;
+using SessionTcpStream = boost::beast::basic_stream<boost::asio::ip::tcp, SessionExecutor>;
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(boost::asio::ip::tcp::socket socket,
+  Session(SessionSocket socket,
           std::shared_ptr<boost::asio::ssl::context> tls_context, ServerWorker& worker,
           const SessionContext& context);
   ~Session();
@@ -68,10 +74,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void end_request();
   void reset_response();  // keeps the body's capacity
 
-  boost::beast::tcp_stream& tcp() { return boost::beast::get_lowest_layer(stream_); }
+  SessionTcpStream& tcp() { return boost::beast::get_lowest_layer(stream_); }
 
   std::shared_ptr<boost::asio::ssl::context> tls_context_;  // outlives stream_
-  boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
+  boost::beast::ssl_stream<SessionTcpStream> stream_;
   ServerWorker& worker_;
   const SessionContext& context_;
   boost::beast::flat_buffer buffer_;
