@@ -7,6 +7,9 @@
 #
 # Options: --duration 20s  --connections 16  --review FILE  --route /validate/pods
 #          --log-level info  --no-build
+#          --priority   run server and wrk at nice -19 (needs root) so that other processes on
+#                       a shared machine rarely preempt them mid-measurement (SCHED_RR is no
+#                       better: RT throttling stalls both for 50 ms of every second)
 # Prints requests/s, p50/p99 latency and server CPU-microseconds per review. Needs wrk,
 # taskset, openssl and curl (scripts/install-deps.sh installs them).
 set -euo pipefail
@@ -17,6 +20,7 @@ review="$root/tests/data/admission/pod-create.json"
 route=/validate/pods
 log_level=info
 build=1
+priority=0
 state=()
 while (($#)); do
   case "$1" in
@@ -26,6 +30,7 @@ while (($#)); do
     --route) route="$2"; shift 2 ;;
     --log-level) log_level="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
+    --priority) priority=1; shift ;;
     --state) shift; while (($#)) && [[ "$1" != --* ]]; do state+=("$1"); shift; done ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -59,7 +64,9 @@ else
   reviewer_args=(--reviewer allow-all)
   mode="allow-all reviewer (transport + codec only)"
 fi
-taskset -c 0 "$bin" webhook --listen "127.0.0.1:$port" --tls-cert "$work/tls.crt" \
+sched=()
+if ((priority)); then sched=(nice -n -19); fi
+"${sched[@]}" taskset -c 0 "$bin" webhook --listen "127.0.0.1:$port" --tls-cert "$work/tls.crt" \
   --tls-key "$work/tls.key" --threads 1 --log-level "$log_level" "${reviewer_args[@]}" \
   2>"$work/server.log" &
 server_pid=$!
@@ -77,12 +84,12 @@ curl -sf --cacert "$work/tls.crt" -H 'Content-Type: application/json' \
 export TIERGUARD_BENCH_REVIEW="$review"
 lua="$root/bench/webhook/post_review.lua"
 url="https://127.0.0.1:$port$route"
-taskset -c 1 wrk -t1 -c"$connections" -d3s -s "$lua" "$url" >/dev/null  # warm-up
+"${sched[@]}" taskset -c 1 wrk -t1 -c"$connections" -d3s -s "$lua" "$url" >/dev/null  # warm-up
 
 ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 hz=$(getconf CLK_TCK)
 before=$(ticks)
-taskset -c 1 wrk -t1 -c"$connections" -d"$duration" --latency -s "$lua" "$url" >"$work/wrk.txt"
+"${sched[@]}" taskset -c 1 wrk -t1 -c"$connections" -d"$duration" --latency -s "$lua" "$url" >"$work/wrk.txt"
 after=$(ticks)
 
 requests=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
@@ -99,7 +106,7 @@ echo "== tierguard webhook benchmark: $mode"
 echo "review:        $(basename "$review") ($(wc -c <"$review") bytes) -> $route"
 echo "answer:        $(head -c 200 "$work/answer.json")"
 echo "load:          wrk, 1 thread, $connections keep-alive connections, $duration, CPU 1"
-echo "server:        1 thread, CPU 0, --log-level $log_level"
+echo "server:        1 thread, CPU 0, --log-level $log_level$( ((priority)) && echo ', nice -19 (server and wrk)')"
 echo "requests/s:    $rps"
 echo "latency p50:   $p50"
 echo "latency p99:   $p99"
