@@ -1,0 +1,217 @@
+#include "state/yaml_json.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+namespace tierguard::state {
+namespace {
+
+constexpr std::array<std::string_view, 4> kNulls{"~", "null", "Null", "NULL"};
+constexpr std::array<std::string_view, 11> kTrues{"y", "Y", "yes", "Yes", "YES", "true", "True",
+                                                  "TRUE", "on", "On", "ON"};
+constexpr std::array<std::string_view, 11> kFalses{"n", "N", "no", "No", "NO", "false", "False",
+                                                   "FALSE", "off", "Off", "OFF"};
+
+template <size_t N>
+bool in(const std::array<std::string_view, N>& set, std::string_view s) {
+  for (auto v : set)
+    if (!v.empty() && v == s) return true;
+  return false;
+}
+
+std::string where(const YAML::Mark& mark) {
+  if (mark.line < 0) return "";
+  return " at line " + std::to_string(mark.line + 1) + ", column " + std::to_string(mark.column + 1);
+}
+
+// Integer forms go-yaml v2 accepts: decimal, 0x hex, 0o or leading-0 octal, 0b binary, with
+// optional sign and "_" separators.
+bool parse_integer(std::string_view text, rapidjson::Value& out) {
+  std::string digits;
+  for (char c : text)
+    if (c != '_') digits += c;
+  if (digits.empty()) return false;
+  bool negative = false;
+  std::string_view s = digits;
+  if (s.front() == '+' || s.front() == '-') {
+    negative = s.front() == '-';
+    s.remove_prefix(1);
+  }
+  if (s.empty()) return false;
+  int base = 10;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16;
+    s.remove_prefix(2);
+  } else if (s.size() > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) {
+    base = 8;
+    s.remove_prefix(2);
+  } else if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
+    base = 2;
+    s.remove_prefix(2);
+  } else if (s.size() > 1 && s[0] == '0') {
+    base = 8;
+    s.remove_prefix(1);
+  }
+  uint64_t magnitude = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), magnitude, base);
+  if (ec != std::errc() || end != s.data() + s.size()) return false;
+  if (negative) {
+    if (magnitude > static_cast<uint64_t>(INT64_MAX) + 1) return false;
+    out.SetInt64(magnitude == static_cast<uint64_t>(INT64_MAX) + 1 ? INT64_MIN
+                                                                    : -static_cast<int64_t>(magnitude));
+  } else if (magnitude <= static_cast<uint64_t>(INT64_MAX)) {
+    out.SetInt64(static_cast<int64_t>(magnitude));
+  } else {
+    out.SetUint64(magnitude);
+  }
+  return true;
+}
+
+bool is_float_syntax(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  size_t digits = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t exp = 0;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++exp;
+    if (exp == 0) return false;
+  }
+  return i == s.size();
+}
+
+class Converter {
+ public:
+  Converter(rapidjson::Document::AllocatorType& alloc, const YamlLimits& limits)
+      : alloc_(alloc), limits_(limits) {}
+
+  void convert(const YAML::Node& node, rapidjson::Value& out, size_t depth) {
+    if (++nodes_ > limits_.max_nodes) {
+      throw YamlError("document expands to more than " + std::to_string(limits_.max_nodes) +
+                      " nodes (aliases or sheer size)" + where(node.Mark()));
+    }
+    if (depth > limits_.max_depth) {
+      throw YamlError("nesting deeper than " + std::to_string(limits_.max_depth) + where(node.Mark()));
+    }
+    switch (node.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null: out.SetNull(); return;
+      case YAML::NodeType::Scalar: scalar(node, out); return;
+      case YAML::NodeType::Sequence:
+        out.SetArray();
+        for (const auto& item : node) {
+          rapidjson::Value v;
+          convert(item, v, depth + 1);
+          out.PushBack(v, alloc_);
+        }
+        return;
+      case YAML::NodeType::Map:
+        out.SetObject();
+        for (const auto& kv : node) {
+          if (!kv.first.IsScalar()) throw YamlError("map keys must be scalars" + where(kv.first.Mark()));
+          const std::string& key = kv.first.Scalar();
+          rapidjson::Value v;
+          convert(kv.second, v, depth + 1);
+          // A repeated key keeps the last value, as sigs.k8s.io/yaml does.
+          auto existing = out.FindMember(key);
+          if (existing != out.MemberEnd()) {
+            existing->value = v;
+          } else {
+            out.AddMember(rapidjson::Value(key, alloc_), v, alloc_);
+          }
+        }
+        return;
+    }
+  }
+
+ private:
+  void scalar(const YAML::Node& node, rapidjson::Value& out) {
+    const std::string& text = node.Scalar();
+    const std::string& tag = node.Tag();
+    if (tag == "!" || tag == "tag:yaml.org,2002:str" || tag == "tag:yaml.org,2002:binary") {
+      out.SetString(text, alloc_);
+      return;
+    }
+    if (tag == "?" || tag.empty()) {
+      resolve_plain(node, text, out);
+      return;
+    }
+    if (tag == "tag:yaml.org,2002:int" && parse_integer(text, out)) return;
+    if (tag == "tag:yaml.org,2002:bool" && (in(kTrues, text) || in(kFalses, text))) {
+      out.SetBool(in(kTrues, text));
+      return;
+    }
+    if (tag == "tag:yaml.org,2002:null") {
+      out.SetNull();
+      return;
+    }
+    if (tag == "tag:yaml.org,2002:float" && is_float_syntax(text)) {
+      out.SetDouble(std::strtod(text.c_str(), nullptr));
+      return;
+    }
+    throw YamlError("unsupported tag " + tag + " for value \"" + text.substr(0, 64) + "\"" + where(node.Mark()));
+  }
+
+  void resolve_plain(const YAML::Node& node, const std::string& text, rapidjson::Value& out) {
+    if (text.empty() || in(kNulls, text)) return out.SetNull(), void();
+    if (in(kTrues, text)) return out.SetBool(true), void();
+    if (in(kFalses, text)) return out.SetBool(false), void();
+    const char first = text.front();
+    const bool numeric_start = (first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.';
+    if (numeric_start) {
+      if (parse_integer(text, out)) return;
+      if (is_float_syntax(text)) {
+        const double d = std::strtod(text.c_str(), nullptr);
+        if (!std::isfinite(d)) throw YamlError("number out of range: " + text.substr(0, 64) + where(node.Mark()));
+        out.SetDouble(d);
+        return;
+      }
+      static constexpr std::array<std::string_view, 9> kSpecial{".inf", ".Inf", ".INF", "+.inf", "+.Inf",
+                                                               "-.inf", "-.Inf", "-.INF", ".nan"};
+      for (auto s : kSpecial)
+        if (text == s) throw YamlError("JSON cannot hold " + text + where(node.Mark()));
+    }
+    out.SetString(text, alloc_);
+  }
+
+  rapidjson::Document::AllocatorType& alloc_;
+  const YamlLimits& limits_;
+  size_t nodes_ = 0;
+};
+
+}  // namespace
+
+std::vector<rapidjson::Document> yaml_to_json(std::string_view text, const YamlLimits& limits) {
+  std::vector<YAML::Node> nodes;
+  try {
+    nodes = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    throw YamlError("YAML syntax error" + where(e.mark) + ": " + e.msg);
+  }
+  std::vector<rapidjson::Document> docs;
+  for (const auto& node : nodes) {
+    if (node.IsNull() || !node.IsDefined()) continue;  // empty documents, as kubectl skips them
+    rapidjson::Document doc;
+    Converter converter(doc.GetAllocator(), limits);
+    try {
+      converter.convert(node, doc, 0);
+    } catch (const YAML::Exception& e) {
+      throw YamlError("YAML error" + where(e.mark) + ": " + e.msg);
+    }
+    docs.push_back(std::move(doc));
+  }
+  return docs;
+}
+
+}  // namespace tierguard::state
