@@ -10,7 +10,11 @@ std::string render(const Violation& v) {
 }  // namespace
 
 std::string account_phrase(std::string_view service_account, const PrivilegeTier* tier) {
-  std::string out = "service account " + std::string(service_account);
+  const bool several = service_account.find(", ") != std::string_view::npos ||
+                       service_account.find(" more") != std::string_view::npos;
+  std::string out = service_account.rfind("new service accounts", 0) == 0
+                        ? std::string(service_account)
+                        : (several ? "service accounts " : "service account ") + std::string(service_account);
   if (tier != nullptr) out += " (tier \"" + tier->name + "\")";
   return out;
 }
