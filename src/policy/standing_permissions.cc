@@ -1,13 +1,15 @@
 #include "policy/standing_permissions.h"
 
 #include "policy/rule_coverage.h"
+#include "policy/rule_summary.h"
 
 namespace tierguard::policy {
 namespace {
 
 constexpr size_t kRulesShown = 4;
 
-std::string list_uncovered(const std::vector<PolicyRule>& uncovered) {
+std::string list_uncovered(const std::vector<PolicyRule>& atomic) {
+  const auto uncovered = summarize_rules(atomic);
   std::string out;
   for (size_t i = 0; i < uncovered.size() && i < kRulesShown; ++i) {
     if (i) out += ", ";
