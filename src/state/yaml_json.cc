@@ -1,11 +1,13 @@
 #include "state/yaml_json.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <sstream>
 
 namespace tierguard::state {
 namespace {
@@ -190,24 +192,89 @@ class Converter {
   size_t nodes_ = 0;
 };
 
+// Counts documents without building them: the second document of a chunk is trailing junk.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { last_start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+  YAML::Mark last_start;
+};
+
+struct Chunk {
+  std::string text;
+  int first_line = 0;  // 0-based line of the chunk's first line in the whole stream
+};
+
+// Splits a stream at "---" lines the way kubectl's YAML reader does: a separator line may
+// carry only whitespace or a comment after the dashes.
+std::vector<Chunk> split_documents(std::string_view text) {
+  std::vector<Chunk> chunks(1);
+  int line_no = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    if (line.substr(0, 3) == "---") {
+      std::string_view rest = line.substr(3);
+      while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t' || rest.front() == '\r'))
+        rest.remove_prefix(1);
+      if (!rest.empty() && rest.front() != '#') {
+        throw YamlError("content after the document separator at line " + std::to_string(line_no + 1) +
+                        " (put it on the next line)");
+      }
+      chunks.push_back(Chunk{"", line_no + 1});
+    } else {
+      chunks.back().text.append(line);
+      chunks.back().text += '\n';
+    }
+    pos = end + 1;
+    ++line_no;
+  }
+  return chunks;
+}
+
+YAML::Mark shifted(YAML::Mark mark, int lines) {
+  if (mark.line >= 0) mark.line += lines;
+  return mark;
+}
+
 }  // namespace
 
 std::vector<rapidjson::Document> yaml_to_json(std::string_view text, const YamlLimits& limits) {
-  std::vector<YAML::Node> nodes;
-  try {
-    nodes = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    throw YamlError("YAML syntax error" + where(e.mark) + ": " + e.msg);
-  }
+  if (text.find('\0') != std::string_view::npos) throw YamlError("input contains NUL bytes; not YAML text");
   std::vector<rapidjson::Document> docs;
-  for (const auto& node : nodes) {
+  for (const auto& chunk : split_documents(text)) {
+    YAML::Node node;
+    try {
+      // yaml-cpp 0.7 ignores content after the first document (and LoadAll can loop forever on
+      // a stray ","), so count documents first and reject a second one as trailing junk.
+      std::istringstream stream(chunk.text);
+      YAML::Parser parser(stream);
+      DocumentCounter counter;
+      if (!parser.HandleNextDocument(counter)) continue;
+      if (parser.HandleNextDocument(counter)) {
+        throw YamlError("YAML syntax error" + where(shifted(counter.last_start, chunk.first_line)) +
+                        ": unexpected content after the end of the document");
+      }
+      node = YAML::Load(chunk.text);
+    } catch (const YAML::Exception& e) {
+      throw YamlError("YAML syntax error" + where(shifted(e.mark, chunk.first_line)) + ": " + e.msg);
+    }
     if (node.IsNull() || !node.IsDefined()) continue;  // empty documents, as kubectl skips them
     rapidjson::Document doc;
     Converter converter(doc.GetAllocator(), limits);
     try {
       converter.convert(node, doc, 0);
     } catch (const YAML::Exception& e) {
-      throw YamlError("YAML error" + where(e.mark) + ": " + e.msg);
+      throw YamlError("YAML error" + where(shifted(e.mark, chunk.first_line)) + ": " + e.msg);
     }
     docs.push_back(std::move(doc));
   }
