@@ -4,6 +4,8 @@ namespace tierguard::policy {
 namespace {
 
 std::string render(const Violation& v) {
+  // A violation about the object itself (e.g. a malformed roleRef) names no service account.
+  if (v.service_account.empty()) return v.rule + ": " + v.message;
   return account_phrase(v.service_account, v.tier) + ": " + v.rule + ": " + v.message;
 }
 

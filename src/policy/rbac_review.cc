@@ -38,8 +38,11 @@ Decision review_binding(const ClusterView& view, const Binding& binding,
   if (options.is_exempt_user(context.requester.username)) return exempt_requester(context);
 
   if (binding.kind == BindingKind::kClusterRoleBinding && binding.role_ref.kind == RoleKind::kRole) {
-    Violation v{nullptr, binding.name, "roleRef",
-                "a ClusterRoleBinding can only reference a ClusterRole", false};
+    Violation v{nullptr, "", "roleRef",
+                binding_label(binding) + " references Role " + binding.role_ref.name +
+                    ", but a ClusterRoleBinding can only reference a ClusterRole; reference a "
+                    "ClusterRole, or bind the Role with a RoleBinding in its namespace",
+                false};
     return decide({v}, "", "");
   }
   const Role* role = referenced_role(view, binding);
