@@ -1,5 +1,6 @@
 #include "state/yaml_json.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -122,22 +123,55 @@ class Converter {
         out.SetObject();
         for (const auto& kv : node) {
           if (!kv.first.IsScalar()) throw YamlError("map keys must be scalars" + where(kv.first.Mark()));
-          const std::string& key = kv.first.Scalar();
+          if (is_merge_key(kv.first)) {
+            merge(kv.second, out, depth + 1);
+            continue;
+          }
           rapidjson::Value v;
           convert(kv.second, v, depth + 1);
-          // A repeated key keeps the last value, as sigs.k8s.io/yaml does.
-          auto existing = out.FindMember(key);
-          if (existing != out.MemberEnd()) {
-            existing->value = v;
-          } else {
-            out.AddMember(rapidjson::Value(key, alloc_), v, alloc_);
-          }
+          set_member(out, kv.first.Scalar(), v);
         }
         return;
     }
   }
 
  private:
+  // A repeated key keeps the last value, as sigs.k8s.io/yaml does.
+  void set_member(rapidjson::Value& object, const std::string& key, rapidjson::Value& value) {
+    auto existing = object.FindMember(key);
+    if (existing != object.MemberEnd()) {
+      existing->value = value;
+    } else {
+      object.AddMember(rapidjson::Value(key, alloc_), value, alloc_);
+    }
+  }
+
+  // "<<: *base" (YAML 1.1 merge key, as go-yaml v2 reads it): the merged map's keys are set at
+  // that point of the mapping, so keys written after it win; in a list of maps, earlier maps win.
+  static bool is_merge_key(const YAML::Node& key) {
+    return key.Scalar() == "<<" && (key.Tag() == "?" || key.Tag() == "tag:yaml.org,2002:merge");
+  }
+
+  void merge(const YAML::Node& value, rapidjson::Value& out, size_t depth) {
+    std::vector<YAML::Node> maps;
+    if (value.IsMap()) {
+      maps.push_back(value);
+    } else if (value.IsSequence()) {
+      for (size_t i = value.size(); i-- > 0;) maps.push_back(value[i]);
+    }
+    if (maps.empty() && !(value.IsSequence() && value.size() == 0)) {
+      throw YamlError("map merge (<<) requires a map or a list of maps" + where(value.Mark()));
+    }
+    for (const auto& m : maps) {
+      if (!m.IsMap()) throw YamlError("map merge (<<) requires a map or a list of maps" + where(m.Mark()));
+      rapidjson::Value merged;
+      convert(m, merged, depth);
+      for (auto it = merged.MemberBegin(); it != merged.MemberEnd(); ++it) {
+        set_member(out, std::string(it->name.GetString(), it->name.GetStringLength()), it->value);
+      }
+    }
+  }
+
   void scalar(const YAML::Node& node, rapidjson::Value& out) {
     const std::string& text = node.Scalar();
     const std::string& tag = node.Tag();
@@ -159,10 +193,23 @@ class Converter {
       return;
     }
     if (tag == "tag:yaml.org,2002:float" && is_float_syntax(text)) {
-      out.SetDouble(std::strtod(text.c_str(), nullptr));
+      set_float(node, text, out);
       return;
     }
     throw YamlError("unsupported tag " + tag + " for value \"" + text.substr(0, 64) + "\"" + where(node.Mark()));
+  }
+
+  // kubectl turns YAML into JSON through Go's float64, which prints a whole number without a
+  // fraction ("1e3" and "09" become 1000 and 9): keep those integers so integer fields read them.
+  void set_float(const YAML::Node& node, const std::string& text, rapidjson::Value& out) {
+    const double d = std::strtod(text.c_str(), nullptr);
+    if (!std::isfinite(d)) throw YamlError("number out of range: " + text.substr(0, 64) + where(node.Mark()));
+    constexpr double kTwoTo63 = 9223372036854775808.0;
+    if (std::trunc(d) == d && d > -kTwoTo63 && d < kTwoTo63) {
+      out.SetInt64(static_cast<int64_t>(d));
+    } else {
+      out.SetDouble(d);
+    }
   }
 
   void resolve_plain(const YAML::Node& node, const std::string& text, rapidjson::Value& out) {
@@ -174,13 +221,11 @@ class Converter {
     if (numeric_start) {
       if (parse_integer(text, out)) return;
       if (is_float_syntax(text)) {
-        const double d = std::strtod(text.c_str(), nullptr);
-        if (!std::isfinite(d)) throw YamlError("number out of range: " + text.substr(0, 64) + where(node.Mark()));
-        out.SetDouble(d);
+        set_float(node, text, out);
         return;
       }
-      static constexpr std::array<std::string_view, 9> kSpecial{".inf", ".Inf", ".INF", "+.inf", "+.Inf",
-                                                               "-.inf", "-.Inf", "-.INF", ".nan"};
+      static constexpr std::array<std::string_view, 12> kSpecial{".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+                                                                "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"};
       for (auto s : kSpecial)
         if (text == s) throw YamlError("JSON cannot hold " + text + where(node.Mark()));
     }
@@ -265,6 +310,9 @@ std::vector<rapidjson::Document> yaml_to_json(std::string_view text, const YamlL
                         ": unexpected content after the end of the document");
       }
       node = YAML::Load(chunk.text);
+    } catch (const YAML::DeepRecursion& e) {
+      // yaml-cpp reports its own nesting guard as "bad file".
+      throw YamlError("YAML nesting too deep" + where(shifted(e.mark, chunk.first_line)));
     } catch (const YAML::Exception& e) {
       throw YamlError("YAML syntax error" + where(shifted(e.mark, chunk.first_line)) + ": " + e.msg);
     }
