@@ -6,12 +6,34 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 #include "state/yaml_json.h"
 
 namespace tierguard::state {
 namespace fs = std::filesystem;
 namespace {
+
+// As deep as YAML may nest (YamlLimits::max_depth): deeper JSON is hostile, and copying it (a
+// kind: List item) or writing it recurses once per level.
+constexpr size_t kMaxJsonDepth = YamlLimits{}.max_depth;
+
+// Whether `root` nests arrays and objects deeper than `limit`, without recursing.
+bool nested_deeper_than(const rapidjson::Value& root, size_t limit) {
+  std::vector<std::pair<const rapidjson::Value*, size_t>> pending{{&root, 0}};
+  while (!pending.empty()) {
+    const auto [value, depth] = pending.back();
+    pending.pop_back();
+    if (depth > limit) return true;
+    if (value->IsArray()) {
+      for (const auto& item : value->GetArray()) pending.emplace_back(&item, depth + 1);
+    } else if (value->IsObject()) {
+      for (auto it = value->MemberBegin(); it != value->MemberEnd(); ++it) pending.emplace_back(&it->value, depth + 1);
+    }
+  }
+  return false;
+}
 
 bool is_manifest_file(const fs::path& p) {
   const auto ext = p.extension().string();
@@ -78,6 +100,9 @@ std::vector<ManifestDocument> parse_manifest_text(const std::string& file, std::
     if (doc.HasParseError()) {
       throw ManifestError(file + ": invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " +
                           rapidjson::GetParseError_En(doc.GetParseError()));
+    }
+    if (nested_deeper_than(doc, kMaxJsonDepth)) {
+      throw ManifestError(file + ": JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     }
     add_document(out, file, 0, std::move(doc));
     return out;

@@ -73,12 +73,13 @@ policy::TimeWindow decode_window(const JsonReader& w) {
     window.weekdays.push_back(index);
   }
   if (window.weekdays.empty()) throw DecodeError(w.field_path("days"), "must list at least one day");
-  window.start_hour = static_cast<int>(w.integer("startHour").value_or(0));
-  window.end_hour = static_cast<int>(w.integer("endHour").value_or(24));
-  if (window.start_hour < 0 || window.start_hour > 23)
-    throw DecodeError(w.field_path("startHour"), "must be between 0 and 23");
-  if (window.end_hour < 1 || window.end_hour > 24)
-    throw DecodeError(w.field_path("endHour"), "must be between 1 and 24");
+  // Range-check the 64-bit value before narrowing: 4294967301 must not wrap to 5.
+  const int64_t start = w.integer("startHour").value_or(0);
+  const int64_t end = w.integer("endHour").value_or(24);
+  if (start < 0 || start > 23) throw DecodeError(w.field_path("startHour"), "must be between 0 and 23");
+  if (end < 1 || end > 24) throw DecodeError(w.field_path("endHour"), "must be between 1 and 24");
+  window.start_hour = static_cast<int>(start);
+  window.end_hour = static_cast<int>(end);
   if (window.end_hour <= window.start_hour)
     throw DecodeError(w.field_path("endHour"), "must be after startHour (windows are UTC and do not wrap midnight)");
   return window;
@@ -90,6 +91,8 @@ policy::ElevationPolicy decode_elevation(const JsonReader& e) {
   policy::ElevationPolicy out;
   for (const auto& r : e.object_list("allowedRoles")) {
     r.reject_unknown({"kind", "name"});
+    // Required, as in the CRD schema: a tier the apiserver would reject must not pass `check`.
+    if (!r.has("kind")) throw DecodeError(r.field_path("kind"), "required field is missing");
     policy::RoleRef ref;
     ref.kind = one_of(r, "kind", policy::RoleKind::kClusterRole,
                       {{"Role", policy::RoleKind::kRole}, {"ClusterRole", policy::RoleKind::kClusterRole}});
@@ -117,9 +120,9 @@ policy::ElevationPolicy decode_elevation(const JsonReader& e) {
       out.approval.users = approvers->string_list("users");
       out.approval.groups = approvers->string_list("groups");
     }
-    out.approval.count = static_cast<int>(a->integer("count").value_or(1));
-    if (out.approval.count < 1 || out.approval.count > 10)
-      throw DecodeError(a->field_path("count"), "must be between 1 and 10");
+    const int64_t count = a->integer("count").value_or(1);
+    if (count < 1 || count > 10) throw DecodeError(a->field_path("count"), "must be between 1 and 10");
+    out.approval.count = static_cast<int>(count);
     if (out.approval.required && out.approval.users.empty() && out.approval.groups.empty())
       throw DecodeError(a->field_path("approvers"), "approval is required but no approvers are listed");
   }
