@@ -25,7 +25,8 @@ bool is_dns_subdomain(std::string_view s) {
     size_t dot = s.find('.', start);
     if (dot == std::string_view::npos) dot = s.size();
     std::string_view label = s.substr(start, dot - start);
-    if (label.empty() || label.size() > 63) return false;
+    // Like Kubernetes' IsDNS1123Subdomain: 253 characters in all, no per-label limit.
+    if (label.empty()) return false;
     const auto lower_alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
     if (!lower_alnum(label.front()) || !lower_alnum(label.back())) return false;
     if (!std::all_of(label.begin(), label.end(), [&](char c) { return lower_alnum(c) || c == '-'; }))

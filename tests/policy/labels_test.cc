@@ -113,6 +113,8 @@ TEST(IsQualifiedName, LengthLimits) {
   ASSERT_NE(prefix253.back(), '.');
   EXPECT_TRUE(is_qualified_name(prefix253 + "/name"));
   EXPECT_FALSE(is_qualified_name(prefix253 + "q/name"));
+  // The apiserver checks the prefix's total length only, not each DNS label's.
+  EXPECT_TRUE(is_qualified_name(std::string(100, 'p') + ".example.com/name"));
 }
 
 TEST(IsLabelValue, ValueRules) {
