@@ -381,27 +381,35 @@ func (cp *ControlPlane) startAPIServer(ctx context.Context) error {
 // their CRDs are Established. An empty dir argument, or a directory without such files,
 // is a no-op; a missing directory is an error.
 func (cp *ControlPlane) InstallCRDs(ctx context.Context, dir string) error {
+	return InstallCRDs(ctx, cp.Kubectl(), dir, cp.cfg.StartTimeout, cp.cfg.Log)
+}
+
+// InstallCRDs applies the CRD manifests of dir with k (server-side, so repeated installs
+// and large schemas work) and waits until they are Established, all within timeout.
+func InstallCRDs(ctx context.Context, k Kubectl, dir string, timeout time.Duration, log io.Writer) error {
 	if dir == "" {
 		return nil
+	}
+	if log == nil {
+		log = io.Discard
 	}
 	files, err := ManifestFiles(dir)
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
-		cp.logf("no CRD manifests in %s; skipping", dir)
+		fmt.Fprintf(log, "controlplane: no CRD manifests in %s; skipping\n", dir)
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, cp.cfg.StartTimeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	k := cp.Kubectl()
 	args := []string{"apply", "--server-side", "--force-conflicts"}
-	wait := []string{"wait", "--for=condition=Established", fmt.Sprintf("--timeout=%ds", int(cp.cfg.StartTimeout.Seconds()))}
+	wait := []string{"wait", "--for=condition=Established", fmt.Sprintf("--timeout=%ds", int(timeout.Seconds()))}
 	for _, f := range files {
 		args = append(args, "-f", f)
 		wait = append(wait, "-f", f)
 	}
-	cp.logf("installing %d CRD manifest(s) from %s", len(files), dir)
+	fmt.Fprintf(log, "controlplane: installing %d CRD manifest(s) from %s\n", len(files), dir)
 	if r := k.Run(ctx, nil, args...); r.Err != nil {
 		return fmt.Errorf("install CRDs: %w", r.Err)
 	}
