@@ -122,6 +122,11 @@ func Start(ctx context.Context, cfg Config) (cp *ControlPlane, err error) {
 		}
 	}()
 
+	// A reused work directory may hold the env file of an earlier run; it must not
+	// announce readiness before this run is ready.
+	if err := os.Remove(filepath.Join(cp.Dir, "env")); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return cp, err
+	}
 	cp.pki = filepath.Join(cp.Dir, "pki")
 	cp.logs = filepath.Join(cp.Dir, "logs")
 	for _, d := range []string{cp.pki, cp.logs} {
@@ -149,7 +154,8 @@ func Start(ctx context.Context, cfg Config) (cp *ControlPlane, err error) {
 }
 
 // Stop stops kube-apiserver, then etcd, and removes the work directory if Start created
-// it (a caller-chosen WorkDir keeps its logs and certificates; only etcd's data goes).
+// it (a caller-chosen WorkDir keeps its logs and certificates; etcd's data and the env
+// file, which announces a running control plane, go).
 // Safe to call more than once.
 func (cp *ControlPlane) Stop() error {
 	var errs []error
@@ -164,6 +170,9 @@ func (cp *ControlPlane) Stop() error {
 		}
 	}
 	if cp.Dir != "" {
+		if err := os.Remove(filepath.Join(cp.Dir, "env")); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
 		target := filepath.Join(cp.Dir, "etcd-data")
 		if cp.ownsDir {
 			target = cp.Dir
@@ -322,6 +331,10 @@ func (cp *ControlPlane) startAPIServer(ctx context.Context) error {
 		cp.APIServerURL = fmt.Sprintf("https://%s:%d", Loopback, port)
 		args := []string{
 			"--advertise-address=" + Loopback,
+			// Since 1.37 the lease endpoint reconciler refuses a loopback advertise
+			// address. Nothing runs in-cluster (no kubelet) to use the "kubernetes"
+			// Service's endpoints, so do without them.
+			"--endpoint-reconciler-type=none",
 			"--bind-address=" + Loopback,
 			"--secure-port=" + strconv.Itoa(port),
 			"--etcd-servers=" + cp.EtcdURL,
