@@ -189,21 +189,35 @@ func TestControlPlaneLifecycle(t *testing.T) {
 	})
 
 	t.Run("ReadinessTimeoutShowsLog", func(t *testing.T) {
-		// Point the apiserver at a port where no etcd listens: it never gets ready.
+		// The real kube-apiserver behind a wrapper that points it at a port where no etcd
+		// listens (a repeated --etcd-servers flag would add a server, not replace it):
+		// it never gets ready.
 		deadPort, err := controlplane.FreePort()
 		if err != nil {
 			t.Fatal(err)
 		}
+		bin := t.TempDir()
+		for _, b := range []string{controlplane.EtcdBinary, controlplane.KubectlBinary} {
+			if err := os.Symlink(filepath.Join(c.ToolsBin, b), filepath.Join(bin, b)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wrapper := "#!/bin/sh\n" +
+			"for a; do shift; case \"$a\" in --etcd-servers=*) a=--etcd-servers=http://127.0.0.1:" + strconv.Itoa(deadPort) + ";; esac; set -- \"$@\" \"$a\"; done\n" +
+			"exec " + filepath.Join(c.ToolsBin, controlplane.APIServerBinary) + " \"$@\"\n"
+		if err := os.WriteFile(filepath.Join(bin, controlplane.APIServerBinary), []byte(wrapper), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		start := time.Now()
 		_, err = controlplane.Start(framework.Context(t, 2*time.Minute), controlplane.Config{
-			BinDir:        c.ToolsBin,
-			StartTimeout:  10 * time.Second,
-			APIServerArgs: []string{"--etcd-servers=http://127.0.0.1:" + strconv.Itoa(deadPort)},
+			BinDir:       bin,
+			StartTimeout: 10 * time.Second,
 		})
 		if err == nil {
 			t.Fatal("Start succeeded with an unreachable etcd")
 		}
 		msg := err.Error()
+		t.Logf("Start failed as expected after %s:\n%s", time.Since(start).Round(time.Second), firstLines(msg, 6))
 		if !strings.Contains(msg, "kube-apiserver did not become ready") || !strings.Contains(msg, "kube-apiserver.log") {
 			t.Errorf("error does not name the apiserver and its log:\n%s", msg)
 		}
@@ -214,4 +228,12 @@ func TestControlPlaneLifecycle(t *testing.T) {
 			t.Errorf("readiness timeout of 10s took %s to report", took)
 		}
 	})
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
 }
