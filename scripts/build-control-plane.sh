@@ -3,6 +3,7 @@
 #   bin/kube-apiserver, bin/kubectl   k8s.io/kubernetes      (e2e/tools/kubernetes)
 #   bin/etcd                          go.etcd.io/etcd/server (e2e/tools/etcd)
 #   bin/helm                          helm.sh/helm/v4        (e2e/tools/helm)
+#   bin/tg-controlplane               the launcher           (e2e/cmd/tg-controlplane)
 # The pinned versions live in those modules' go.mod/go.sum files and nowhere else.
 #
 # Idempotent: bin/.control-plane.stamp records the versions and a hash of the tool modules
@@ -45,12 +46,18 @@ helm_version="$(module_version helm helm.sh/helm/v4)"
 kube_minor="${BASH_REMATCH[1]}"
 
 binaries=(kube-apiserver kubectl etcd helm)
+mkdir -p "$bin_dir"
 inputs_hash="$(cd "$root" && cat scripts/build-control-plane.sh \
   e2e/tools/kubernetes/go.mod e2e/tools/kubernetes/go.sum \
   e2e/tools/etcd/go.mod e2e/tools/etcd/go.sum e2e/tools/etcd/main.go \
   e2e/tools/helm/go.mod e2e/tools/helm/go.sum | sha256sum | cut -d' ' -f1)"
 stamp_file="$bin_dir/.control-plane.stamp"
 stamp="kubernetes=$kube_version etcd=$etcd_version helm=$helm_version go=$go_version inputs=$inputs_hash"
+
+# The launcher is tierguard's own code, standard library only: rebuilt on every run
+# (a second or less from the build cache), never stamped.
+(cd "$root/e2e" && go build -buildvcs=false -o "$bin_dir/tg-controlplane" ./cmd/tg-controlplane) ||
+  die "building tg-controlplane failed"
 
 all_present=1
 for b in "${binaries[@]}"; do [ -x "$bin_dir/$b" ] || all_present=0; done
