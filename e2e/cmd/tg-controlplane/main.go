@@ -3,6 +3,7 @@
 //
 //	tg-controlplane up   [--bin-dir bin] [--work-dir DIR] [--crds crds] [--etcd-port N] [--apiserver-port N] [--timeout 2m]
 //	tg-controlplane user --work-dir DIR --name alice [--group dev]... [--out PATH]
+//	tg-controlplane serving-cert --work-dir DIR --out-dir D [--host 127.0.0.1]...
 //
 // "up" prints "ready" and the kubeconfig path once the apiserver serves and the CRDs are
 // Established, writes DIR/env (shell-sourceable; it appears only when ready), and runs
@@ -36,6 +37,8 @@ func main() {
 		err = up(os.Args[2:])
 	case "user":
 		err = user(os.Args[2:])
+	case "serving-cert":
+		err = servingCert(os.Args[2:])
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -57,6 +60,7 @@ func usage() {
 	fmt.Fprint(os.Stderr, `usage:
   tg-controlplane up   [--bin-dir bin] [--work-dir DIR] [--crds DIR] [--etcd-port N] [--apiserver-port N] [--timeout 2m]
   tg-controlplane user --work-dir DIR --name NAME [--group GROUP]... [--out PATH]
+  tg-controlplane serving-cert --work-dir DIR --out-dir D [--host HOST]...
 `)
 }
 
@@ -146,5 +150,45 @@ func user(args []string) error {
 		return err
 	}
 	fmt.Println(path)
+	return nil
+}
+
+// servingCert mints a TLS serving certificate signed by the control plane's CA, e.g. for
+// `tierguard webhook`; the caBundle of the webhook configuration is base64(DIR/ca.crt).
+func servingCert(args []string) error {
+	fs := flag.NewFlagSet("serving-cert", flag.ContinueOnError)
+	workDir := fs.String("work-dir", "", "work directory of a running `tg-controlplane up` (required)")
+	outDir := fs.String("out-dir", "", "directory to write tls.crt and tls.key into (required)")
+	var hosts stringList
+	fs.Var(&hosts, "host", "IP address or DNS name the certificate is valid for; repeatable (default 127.0.0.1)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *workDir == "" || *outDir == "" {
+		return errors.New("serving-cert: --work-dir and --out-dir are required")
+	}
+	if len(hosts) == 0 {
+		hosts = stringList{controlplane.Loopback}
+	}
+	env, err := controlplane.ReadEnv(filepath.Join(*workDir, "env"))
+	if err != nil {
+		return fmt.Errorf("serving-cert: is a control plane running with --work-dir %s? %w", *workDir, err)
+	}
+	ca, err := controlplane.LoadCA(env["TIERGUARD_CA_CERT"], env["TIERGUARD_CA_KEY"])
+	if err != nil {
+		return err
+	}
+	kp, err := ca.IssueServing(hosts...)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+		return err
+	}
+	certPath, keyPath := filepath.Join(*outDir, "tls.crt"), filepath.Join(*outDir, "tls.key")
+	if err := kp.WriteFiles(certPath, keyPath); err != nil {
+		return err
+	}
+	fmt.Printf("%s\n%s\n", certPath, keyPath)
 	return nil
 }
