@@ -8,7 +8,7 @@
 # (downloaded through the Go module proxy), never typed by hand.
 #
 # usage: scripts/gen-kube-replaces.sh [KUBE_VERSION]      (default v1.37.2)
-# Then:  (cd e2e/tools/kubernetes && go mod tidy)
+# It then runs `go mod tidy` there, which fills in go.sum and the indirect requirements.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,3 +53,5 @@ out=e2e/tools/kubernetes/go.mod
   echo ")"
 } >"$out"
 echo "gen-kube-replaces: wrote $out (${#staging[@]} staging modules at ${staging_version})" >&2
+(cd e2e/tools/kubernetes && go mod tidy)
+echo "gen-kube-replaces: go mod tidy done; commit e2e/tools/kubernetes/go.mod and go.sum" >&2
