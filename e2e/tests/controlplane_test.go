@@ -209,11 +209,12 @@ func TestControlPlaneLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := time.Now()
-		_, err = controlplane.Start(framework.Context(t, 2*time.Minute), controlplane.Config{
+		cp, err := controlplane.Start(framework.Context(t, 2*time.Minute), controlplane.Config{
 			BinDir:       bin,
 			StartTimeout: 10 * time.Second,
 		})
 		if err == nil {
+			_ = cp.Stop()
 			t.Fatal("Start succeeded with an unreachable etcd")
 		}
 		msg := err.Error()
