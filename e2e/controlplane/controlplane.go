@@ -516,10 +516,14 @@ func waitReady(ctx context.Context, p *Process, timeout time.Duration, probe fun
 	var last error
 	for {
 		pctx, pcancel := context.WithTimeout(ctx, 2*time.Second)
-		last = probe(pctx)
+		err := probe(pctx)
 		pcancel()
-		if last == nil {
+		if err == nil {
 			return nil
+		}
+		// A probe cut short by the overall deadline says less than the one before it.
+		if last == nil || ctx.Err() == nil {
+			last = err
 		}
 		select {
 		case <-p.Done():

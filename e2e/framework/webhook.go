@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -81,9 +82,10 @@ func (c *Cluster) StartWebhook(t testing.TB, states ...string) *Webhook {
 			if err != nil {
 				return err
 			}
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 			resp.Body.Close()
 			if resp.StatusCode != http.StatusOK {
-				return fmt.Errorf("GET /readyz: %s", resp.Status)
+				return fmt.Errorf("GET /readyz: %s: %s", resp.Status, strings.TrimSpace(string(body)))
 			}
 			return nil
 		})
@@ -121,12 +123,17 @@ func stopWebhook(t testing.TB, w *Webhook) {
 func pollUntil(ctx context.Context, interval time.Duration, abort <-chan struct{}, probe func(context.Context) error) error {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
+	var last error
 	for {
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		last := probe(pctx)
+		err := probe(pctx)
 		cancel()
-		if last == nil {
+		if err == nil {
 			return nil
+		}
+		// A probe cut short by the overall deadline says less than the one before it.
+		if last == nil || ctx.Err() == nil {
+			last = err
 		}
 		select {
 		case <-abort:
