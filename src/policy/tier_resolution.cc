@@ -12,7 +12,13 @@ bool tier_selects(const PrivilegeTier& tier, const ServiceAccount& account,
   return true;
 }
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string quoted(std::string_view s) {
+  // Appended piecewise: "\"" + std::string(...) trips GCC 12's -Wrestrict at -O3 (release).
+  std::string out(1, '"');
+  out += s;
+  out += '"';
+  return out;
+}
 
 }  // namespace
 
@@ -46,8 +52,8 @@ TierResolution resolve_tier(const std::vector<PrivilegeTier>& tiers_by_rank,
     if (matches.size() > 1) {
       out.explanation += " (also matched:";
       for (size_t i = 1; i < matches.size(); ++i) {
-        out.explanation += " " + quoted(matches[i]->name) + " rank " +
-                           std::to_string(matches[i]->rank);
+        out.explanation.append(" ").append(quoted(matches[i]->name)).append(" rank ").append(
+            std::to_string(matches[i]->rank));
       }
       out.explanation += "; the lowest rank wins)";
     }

@@ -7,7 +7,13 @@
 namespace tierguard::policy {
 namespace {
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string quoted(std::string_view s) {
+  // Appended piecewise: "\"" + std::string(...) trips GCC 12's -Wrestrict at -O3 (release).
+  std::string out(1, '"');
+  out += s;
+  out += '"';
+  return out;
+}
 
 class WorkloadChecks {
  public:

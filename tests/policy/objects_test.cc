@@ -33,8 +33,9 @@ TEST(Workload, ControllerIsTheOwnerMarkedController) {
   w.owners.push_back({"ReplicaSet", "a", false});
   EXPECT_EQ(w.controller(), nullptr);
   w.owners.push_back({"ReplicaSet", "b", true});
-  ASSERT_NE(w.controller(), nullptr);
-  EXPECT_EQ(w.controller()->name, "b");
+  const OwnerReference* controller = w.controller();
+  ASSERT_NE(controller, nullptr);
+  EXPECT_EQ(controller->name, "b");
 }
 
 TEST(EnumNames, AsWrittenInManifests) {

@@ -94,7 +94,7 @@ TEST(LiveState, WriterIsNotStarvedByAStreamOfReaders) {
     });
   }
   auto writer = std::async(std::launch::async, [&] {
-    for (int i = 0; i < 20; ++i) state.write([&](Snapshot& s) { s.upsert_namespace(ns("n" + std::to_string(i))); });
+    for (int i = 0; i < 20; ++i) state.write([&](Snapshot& s) { s.upsert_namespace(ns(std::string("n").append(std::to_string(i)))); });
   });
   const auto status = writer.wait_for(20s);
   stop = true;

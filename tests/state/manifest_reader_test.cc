@@ -81,7 +81,7 @@ TEST(ReadManifests, FileOverTheSizeLimit) {
 
 TEST(ReadManifests, TooManyFilesInADirectory) {
   TempDir dir;
-  for (int i = 0; i < 3; ++i) dir.write("f" + std::to_string(i) + ".yaml", "");
+  for (int i = 0; i < 3; ++i) dir.write(std::string("f").append(std::to_string(i)).append(".yaml"), "");
   ManifestLimits limits;
   limits.max_files = 2;
   EXPECT_TRUE(contains(error_of<ManifestError>([&] { read_manifests({dir.str()}, limits); }), "more than 2 manifest files"));

@@ -24,7 +24,9 @@ TEST(NamespacedMap, UpsertFindErase) {
   m.upsert("ns", "a", 10);  // replace keeps the size
   EXPECT_EQ(m.size(), 3u);
   EXPECT_EQ(*m.find("ns", "a"), 10);
-  *m.find_mutable("ns", "b") = 20;
+  int* b = m.find_mutable("ns", "b");
+  ASSERT_NE(b, nullptr);
+  *b = 20;
   EXPECT_EQ(*m.find("ns", "b"), 20);
 
   EXPECT_TRUE(m.erase("ns", "a"));

@@ -152,8 +152,9 @@ TEST(DecodeHeader, MetadataFields) {
   EXPECT_TRUE(h.owners[0].controller);
   EXPECT_FALSE(h.owners[1].controller);
   const auto& pod = std::get<policy::Workload>(decoded.value);
-  ASSERT_NE(pod.controller(), nullptr);
-  EXPECT_EQ(pod.controller()->name, "rs");
+  const policy::OwnerReference* controller = pod.controller();
+  ASSERT_NE(controller, nullptr);
+  EXPECT_EQ(controller->name, "rs");
 }
 
 TEST(DecodeHeader, WrongTypesNameTheField) {

@@ -213,9 +213,9 @@ TEST(YamlToJson, SelfReferencingAliasHitsTheDepthLimit) {
 TEST(YamlToJson, BillionLaughsHitsTheNodeLimitQuickly) {
   std::string yaml = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
   for (int i = 1; i <= 9; ++i) {
-    const std::string prev = "*l" + std::to_string(i - 1);
-    yaml += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
-    for (int j = 0; j < 10; ++j) yaml += (j ? ", " : "") + prev;
+    const std::string n = std::to_string(i), prev = std::string("*l").append(std::to_string(i - 1));
+    yaml.append("l").append(n).append(": &l").append(n).append(" [");
+    for (int j = 0; j < 10; ++j) yaml.append(j ? ", " : "").append(prev);
     yaml += "]\n";
   }
   YamlLimits limits;
