@@ -8,7 +8,7 @@ PACKAGES=(
   libboost1.81-dev libssl-dev rapidjson-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev googletest
   clang-14 libclang-rt-14-dev clang-format-14 ccache
-  wrk procps
+  wrk procps python3 python3-yaml
 )
 
 missing=()

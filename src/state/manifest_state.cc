@@ -1,0 +1,121 @@
+#include "state/manifest_state.h"
+
+#include <map>
+#include <tuple>
+
+#include "state/decode_error.h"
+
+namespace tierguard::state {
+namespace {
+
+bool is_cluster_scoped(const ObjectValue& v) {
+  if (std::holds_alternative<policy::PrivilegeTier>(v) || std::holds_alternative<policy::Namespace>(v))
+    return true;
+  if (const auto* r = std::get_if<policy::Role>(&v)) return r->kind == policy::RoleKind::kClusterRole;
+  if (const auto* b = std::get_if<policy::Binding>(&v)) return b->kind == policy::BindingKind::kClusterRoleBinding;
+  return false;
+}
+
+void set_namespace(ObjectValue& v, const std::string& ns) {
+  std::visit(
+      [&](auto& o) {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, policy::ServiceAccount> || std::is_same_v<T, policy::Role> ||
+                      std::is_same_v<T, policy::Binding> || std::is_same_v<T, policy::Workload>) {
+          if (o.namespace_name.empty()) o.namespace_name = ns;
+        }
+      },
+      v);
+}
+
+}  // namespace
+
+std::string object_label(const DecodedObject& object) {
+  const auto& h = object.header;
+  std::string out = h.kind + " ";
+  if (!h.namespace_name.empty() && !is_cluster_scoped(object.value)) out += h.namespace_name + "/";
+  return out + h.display_name();
+}
+
+ManifestSet decode_manifests(std::vector<ManifestDocument> documents, const std::string& default_namespace) {
+  ManifestSet set;
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> seen;
+  for (auto& doc : documents) {
+    DecodedObject decoded;
+    try {
+      decoded = decode_object(doc.json);
+    } catch (const DecodeError& e) {
+      throw ManifestError(doc.location() + ": " + e.what());
+    }
+    if (std::holds_alternative<SkippedObject>(decoded.value)) {
+      ++set.skipped;
+      continue;
+    }
+    if (!is_cluster_scoped(decoded.value) && decoded.header.namespace_name.empty()) {
+      decoded.header.namespace_name = default_namespace;
+      set_namespace(decoded.value, default_namespace);
+    }
+    auto key = std::make_tuple(decoded.header.kind, decoded.header.namespace_name, decoded.header.name);
+    if (!decoded.header.name.empty()) {
+      auto [it, inserted] = seen.emplace(key, doc.location());
+      if (!inserted) {
+        throw ManifestError(doc.location() + ": duplicate " + object_label(decoded) + " (first defined at " +
+                            it->second + ")");
+      }
+    }
+    set.objects.push_back(ManifestObject{doc.location(), std::move(decoded)});
+  }
+  return set;
+}
+
+void apply_object(Snapshot& snapshot, const DecodedObject& object) {
+  std::visit(
+      [&](const auto& o) {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, policy::PrivilegeTier>) snapshot.upsert_tier(o);
+        else if constexpr (std::is_same_v<T, policy::Namespace>) snapshot.upsert_namespace(o);
+        else if constexpr (std::is_same_v<T, policy::ServiceAccount>) snapshot.upsert_service_account(o);
+        else if constexpr (std::is_same_v<T, policy::Role>) snapshot.upsert_role(o);
+        else if constexpr (std::is_same_v<T, policy::Binding>) snapshot.upsert_binding(o);
+        else if constexpr (std::is_same_v<T, policy::Workload>) snapshot.upsert_workload(o);
+      },
+      object.value);
+}
+
+void remove_object(Snapshot& snapshot, const DecodedObject& object) {
+  std::visit(
+      [&](const auto& o) {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, policy::PrivilegeTier>) snapshot.remove_tier(o.name);
+        else if constexpr (std::is_same_v<T, policy::Namespace>) snapshot.remove_namespace(o.name);
+        else if constexpr (std::is_same_v<T, policy::ServiceAccount>) snapshot.remove_service_account(o.namespace_name, o.name);
+        else if constexpr (std::is_same_v<T, policy::Role>) snapshot.remove_role(o.kind, o.namespace_name, o.name);
+        else if constexpr (std::is_same_v<T, policy::Binding>) snapshot.remove_binding(o.kind, o.namespace_name, o.name);
+        else if constexpr (std::is_same_v<T, policy::Workload>) snapshot.remove_workload(o.kind, o.namespace_name, o.name);
+      },
+      object.value);
+}
+
+std::unique_ptr<Snapshot> build_snapshot(const ManifestSet& set) {
+  auto snapshot = std::make_unique<Snapshot>();
+  for (const auto& o : set.objects) apply_object(*snapshot, o.object);
+  auto problems = snapshot->problems();
+  if (!problems.empty()) {
+    // Name where the offending tier came from.
+    for (const auto& o : set.objects) {
+      if (const auto* t = std::get_if<policy::PrivilegeTier>(&o.object.value)) {
+        if (problems.front().find("\"" + t->name + "\" is a second") != std::string::npos) {
+          throw ManifestError(o.location + ": spec.default: " + problems.front());
+        }
+      }
+    }
+    throw ManifestError(problems.front());
+  }
+  return snapshot;
+}
+
+std::unique_ptr<Snapshot> load_snapshot(const std::vector<std::string>& paths) {
+  return build_snapshot(decode_manifests(read_manifests(paths)));
+}
+
+}  // namespace tierguard::state

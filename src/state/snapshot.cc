@@ -1,0 +1,281 @@
+#include "state/snapshot.h"
+
+#include <algorithm>
+
+#include "policy/bound_accounts.h"
+#include "policy/sharing.h"
+
+namespace tierguard::state {
+namespace {
+
+using policy::Binding;
+using policy::SubjectKind;
+
+constexpr std::string_view kNamespaceGroupPrefix = "system:serviceaccounts:";
+
+void remove_from(std::vector<const Binding*>& list, const Binding* b) {
+  list.erase(std::remove(list.begin(), list.end(), b), list.end());
+}
+
+template <typename Map>
+void remove_from(Map& map, std::string_view ns, std::string_view name, const Binding* b) {
+  if (auto* list = map.find_mutable(ns, name)) {
+    remove_from(*list, b);
+    if (list->empty()) map.erase(ns, name);
+  }
+}
+
+template <typename Map>
+void add_to(Map& map, std::string_view ns, std::string_view name, const Binding* b) {
+  auto* list = map.find_mutable(ns, name);
+  if (list == nullptr) list = &map.upsert(ns, name, {});
+  if (std::find(list->begin(), list->end(), b) == list->end()) list->push_back(b);
+}
+
+// (namespace, name) of the ServiceAccount a subject names directly, if it does.
+std::optional<std::pair<std::string, std::string>> named_account(const Binding& b,
+                                                                 const policy::Subject& s) {
+  if (s.kind == SubjectKind::kServiceAccount) {
+    return std::make_pair(s.namespace_name.empty() ? b.namespace_name : s.namespace_name, s.name);
+  }
+  if (s.kind == SubjectKind::kUser) {
+    std::string_view user = s.name;
+    if (user.substr(0, policy::kServiceAccountUserPrefix.size()) != policy::kServiceAccountUserPrefix)
+      return std::nullopt;
+    user.remove_prefix(policy::kServiceAccountUserPrefix.size());
+    const auto colon = user.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    return std::make_pair(std::string(user.substr(0, colon)), std::string(user.substr(colon + 1)));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void Snapshot::upsert_tier(policy::PrivilegeTier tier) {
+  remove_tier(tier.name);
+  const auto pos = std::lower_bound(tiers_.begin(), tiers_.end(), tier, [](const auto& a, const auto& b) {
+    return a.rank != b.rank ? a.rank < b.rank : a.name < b.name;
+  });
+  tiers_.insert(pos, std::move(tier));
+}
+
+bool Snapshot::remove_tier(std::string_view name) {
+  auto it = std::find_if(tiers_.begin(), tiers_.end(), [&](const auto& t) { return t.name == name; });
+  if (it == tiers_.end()) return false;
+  tiers_.erase(it);
+  return true;
+}
+
+void Snapshot::upsert_namespace(policy::Namespace ns) {
+  auto it = namespaces_.find(ns.name);
+  if (it != namespaces_.end()) {
+    it->second = std::move(ns);
+  } else {
+    std::string key = ns.name;
+    namespaces_.emplace(std::move(key), std::move(ns));
+  }
+}
+
+bool Snapshot::remove_namespace(std::string_view name) {
+  auto it = namespaces_.find(name);
+  if (it == namespaces_.end()) return false;
+  namespaces_.erase(it);
+  return true;
+}
+
+void Snapshot::upsert_service_account(policy::ServiceAccount account) {
+  const std::string ns = account.namespace_name, name = account.name;
+  accounts_.upsert(ns, name, std::move(account));
+}
+
+bool Snapshot::remove_service_account(std::string_view ns, std::string_view name) {
+  return accounts_.erase(ns, name);
+}
+
+void Snapshot::upsert_role(policy::Role role) {
+  auto& map = role.kind == policy::RoleKind::kRole ? roles_ : cluster_roles_;
+  const std::string ns = role.namespace_name, name = role.name;
+  map.upsert(ns, name, std::move(role));
+}
+
+bool Snapshot::remove_role(policy::RoleKind kind, std::string_view ns, std::string_view name) {
+  return kind == policy::RoleKind::kRole ? roles_.erase(ns, name) : cluster_roles_.erase("", name);
+}
+
+NamespacedMap<Binding>& Snapshot::bindings_of_kind(policy::BindingKind kind) {
+  return kind == policy::BindingKind::kRoleBinding ? role_bindings_ : cluster_role_bindings_;
+}
+
+void Snapshot::index_binding(const Binding& b) {
+  for (const auto& s : b.subjects) {
+    if (auto account = named_account(b, s)) {
+      add_to(by_account_, account->first, account->second, &b);
+    } else if (s.kind == SubjectKind::kGroup && s.name == policy::kAllServiceAccountsGroup) {
+      if (std::find(all_accounts_group_.begin(), all_accounts_group_.end(), &b) == all_accounts_group_.end())
+        all_accounts_group_.push_back(&b);
+    } else if (s.kind == SubjectKind::kGroup && s.name.rfind(kNamespaceGroupPrefix, 0) == 0) {
+      auto& list = by_namespace_group_[s.name.substr(kNamespaceGroupPrefix.size())];
+      if (std::find(list.begin(), list.end(), &b) == list.end()) list.push_back(&b);
+    }
+  }
+  if (b.role_ref.kind == policy::RoleKind::kRole) {
+    add_to(by_role_, b.namespace_name, b.role_ref.name, &b);
+  } else {
+    add_to(by_cluster_role_, "", b.role_ref.name, &b);
+  }
+}
+
+void Snapshot::unindex_binding(const Binding& b) {
+  for (const auto& s : b.subjects) {
+    if (auto account = named_account(b, s)) {
+      remove_from(by_account_, account->first, account->second, &b);
+    } else if (s.kind == SubjectKind::kGroup && s.name == policy::kAllServiceAccountsGroup) {
+      remove_from(all_accounts_group_, &b);
+    } else if (s.kind == SubjectKind::kGroup && s.name.rfind(kNamespaceGroupPrefix, 0) == 0) {
+      auto it = by_namespace_group_.find(std::string_view(s.name).substr(kNamespaceGroupPrefix.size()));
+      if (it != by_namespace_group_.end()) {
+        remove_from(it->second, &b);
+        if (it->second.empty()) by_namespace_group_.erase(it);
+      }
+    }
+  }
+  if (b.role_ref.kind == policy::RoleKind::kRole) {
+    remove_from(by_role_, b.namespace_name, b.role_ref.name, &b);
+  } else {
+    remove_from(by_cluster_role_, "", b.role_ref.name, &b);
+  }
+}
+
+void Snapshot::upsert_binding(Binding binding) {
+  auto& map = bindings_of_kind(binding.kind);
+  const std::string ns = binding.namespace_name, name = binding.name;
+  if (const Binding* old = map.find(ns, name)) unindex_binding(*old);
+  const Binding& stored = map.upsert(ns, name, std::move(binding));
+  index_binding(stored);
+}
+
+bool Snapshot::remove_binding(policy::BindingKind kind, std::string_view ns, std::string_view name) {
+  auto& map = bindings_of_kind(kind);
+  const Binding* old = map.find(ns, name);
+  if (old == nullptr) return false;
+  unindex_binding(*old);
+  return map.erase(ns, name);
+}
+
+void Snapshot::count_unit(const policy::Workload& w, int delta) {
+  const std::string account = w.pod.effective_service_account();
+  auto* units = units_.find_mutable(w.namespace_name, account);
+  if (units == nullptr) units = &units_.upsert(w.namespace_name, account, {});
+  const auto key = policy::unit_of(w);
+  if ((*units)[key] += delta; (*units)[key] <= 0) units->erase(key);
+  if (units->empty()) units_.erase(w.namespace_name, account);
+}
+
+void Snapshot::upsert_workload(policy::Workload workload) {
+  auto& map = workloads_[static_cast<size_t>(workload.kind)];
+  const std::string ns = workload.namespace_name, name = workload.name;
+  if (const auto* old = map.find(ns, name)) count_unit(*old, -1);
+  const auto& stored = map.upsert(ns, name, std::move(workload));
+  count_unit(stored, +1);
+}
+
+bool Snapshot::remove_workload(policy::WorkloadKind kind, std::string_view ns, std::string_view name) {
+  auto& map = workloads_[static_cast<size_t>(kind)];
+  const auto* old = map.find(ns, name);
+  if (old == nullptr) return false;
+  count_unit(*old, -1);
+  return map.erase(ns, name);
+}
+
+std::vector<std::string> Snapshot::problems() const {
+  std::vector<std::string> out;
+  const policy::PrivilegeTier* first_default = nullptr;
+  for (const auto& t : tiers_) {
+    if (!t.is_default) continue;
+    if (first_default == nullptr) {
+      first_default = &t;
+    } else {
+      out.push_back("PrivilegeTier \"" + t.name + "\" is a second default tier (\"" +
+                    first_default->name + "\" is already the default); at most one tier may set spec.default");
+    }
+  }
+  return out;
+}
+
+Snapshot::Counts Snapshot::counts() const {
+  size_t workloads = 0;
+  for (const auto& m : workloads_) workloads += m.size();
+  return {tiers_.size(), namespaces_.size(), accounts_.size(), roles_.size() + cluster_roles_.size(),
+          role_bindings_.size() + cluster_role_bindings_.size(), workloads};
+}
+
+const policy::PrivilegeTier* Snapshot::find_tier(std::string_view name) const {
+  for (const auto& t : tiers_)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+const policy::Namespace* Snapshot::find_namespace(std::string_view name) const {
+  auto it = namespaces_.find(name);
+  return it == namespaces_.end() ? nullptr : &it->second;
+}
+
+const policy::ServiceAccount* Snapshot::find_service_account(std::string_view ns,
+                                                             std::string_view name) const {
+  return accounts_.find(ns, name);
+}
+
+void Snapshot::for_each_service_account(
+    std::string_view ns, const std::function<void(const policy::ServiceAccount&)>& visit) const {
+  accounts_.for_each(ns.empty() ? nullptr : &ns, visit);
+}
+
+const policy::Role* Snapshot::find_role(policy::RoleKind kind, std::string_view ns,
+                                        std::string_view name) const {
+  return kind == policy::RoleKind::kRole ? roles_.find(ns, name) : cluster_roles_.find("", name);
+}
+
+void Snapshot::for_each_binding_of(std::string_view ns, std::string_view name,
+                                   const std::function<void(const Binding&)>& visit) const {
+  std::vector<const Binding*> seen;
+  const auto once = [&](const Binding* b) {
+    if (std::find(seen.begin(), seen.end(), b) != seen.end()) return;
+    seen.push_back(b);
+    // Re-check: an indexed binding names the account, but only this check is authoritative.
+    if (policy::binding_names_account(*b, ns, name)) visit(*b);
+  };
+  if (const auto* list = by_account_.find(ns, name))
+    for (const auto* b : *list) once(b);
+  if (auto it = by_namespace_group_.find(ns); it != by_namespace_group_.end())
+    for (const auto* b : it->second) once(b);
+  for (const auto* b : all_accounts_group_) once(b);
+}
+
+void Snapshot::for_each_binding_to(policy::RoleKind kind, std::string_view ns, std::string_view name,
+                                   const std::function<void(const Binding&)>& visit) const {
+  if (kind == policy::RoleKind::kRole) {
+    if (const auto* list = by_role_.find(ns, name))
+      for (const auto* b : *list) visit(*b);
+    return;
+  }
+  if (const auto* list = by_cluster_role_.find("", name))
+    for (const auto* b : *list) visit(*b);
+}
+
+const policy::Workload* Snapshot::find_workload(std::string_view ns, std::string_view kind,
+                                                std::string_view name) const {
+  auto k = policy::workload_kind_from(kind);
+  if (!k) return nullptr;
+  return workloads_[static_cast<size_t>(*k)].find(ns, name);
+}
+
+std::vector<policy::WorkloadKey> Snapshot::units_using(std::string_view ns,
+                                                       std::string_view account) const {
+  std::vector<policy::WorkloadKey> out;
+  if (const auto* units = units_.find(ns, account))
+    for (const auto& [key, count] : *units) out.push_back(key);
+  return out;
+}
+
+}  // namespace tierguard::state
