@@ -11,10 +11,11 @@ cmake --build --preset fuzz -j "${TIERGUARD_JOBS:-$(nproc)}"
 
 crashes=build/fuzz/crashes
 mkdir -p "$crashes"
-for target in manifest_loader_fuzz rule_coverage_fuzz; do
+for target in manifest_loader_fuzz rule_coverage_fuzz admission_review_fuzz; do
   case "$target" in
     manifest_loader_fuzz) corpus_seed=tests/fuzz/corpus/manifest ;;
     rule_coverage_fuzz) corpus_seed=tests/fuzz/corpus/rules ;;
+    admission_review_fuzz) corpus_seed=tests/fuzz/corpus/admission ;;
   esac
   work="build/fuzz/corpus-$target"
   mkdir -p "$work"
