@@ -199,8 +199,8 @@ boost::asio::awaitable<rapidjson::Document> Client::get(const ResourceType& type
                                                         CallOptions call) {
   const std::string step = "get " + where(type, ns, name);
   require_namespace(type, ns, step);
-  co_return co_await json_call(json_request(http::verb::get, resource_path(type, ns, name)), step,
-                               call);
+  HttpRequest request = json_request(http::verb::get, resource_path(type, ns, name));
+  co_return co_await json_call(std::move(request), step, call);
 }
 
 boost::asio::awaitable<rapidjson::Document> Client::list(const ResourceType& type,
@@ -215,8 +215,8 @@ boost::asio::awaitable<rapidjson::Document> Client::list(const ResourceType& typ
   if (options.limit > 0) query.add("limit", std::to_string(options.limit));
   query.add_if("continue", options.continue_token);
   const std::string step = "list " + where(type, ns);
-  rapidjson::Document page = co_await json_call(
-      json_request(http::verb::get, resource_path(type, ns) + query.str()), step, call);
+  HttpRequest request = json_request(http::verb::get, resource_path(type, ns) + query.str());
+  rapidjson::Document page = co_await json_call(std::move(request), step, call);
   const auto* items = find_member(page, {"items"});
   if (!page.IsObject() || (items != nullptr && !items->IsArray() && !items->IsNull())) {
     throw Error(ErrorKind::kDecode, step + ": response is not a List");
@@ -299,10 +299,9 @@ boost::asio::awaitable<rapidjson::Document> Client::create(const ResourceType& t
   require_namespace(type, target_ns, step);
   Query query;
   add_write_options(query, options.field_manager, options.dry_run);
-  co_return co_await json_call(json_request(http::verb::post,
-                                            resource_path(type, target_ns) + query.str(),
-                                            to_json(object)),
-                               step, call);
+  HttpRequest request =
+      json_request(http::verb::post, resource_path(type, target_ns) + query.str(), to_json(object));
+  co_return co_await json_call(std::move(request), step, call);
 }
 
 boost::asio::awaitable<rapidjson::Document> Client::update(const ResourceType& type,
@@ -316,10 +315,9 @@ boost::asio::awaitable<rapidjson::Document> Client::update(const ResourceType& t
   if (name.empty()) throw Error(ErrorKind::kConfig, step + ": object has no metadata.name");
   Query query;
   add_write_options(query, options.field_manager, options.dry_run);
-  co_return co_await json_call(json_request(http::verb::put,
-                                            resource_path(type, ns, name) + query.str(),
-                                            to_json(object)),
-                               step, call);
+  HttpRequest request =
+      json_request(http::verb::put, resource_path(type, ns, name) + query.str(), to_json(object));
+  co_return co_await json_call(std::move(request), step, call);
 }
 
 boost::asio::awaitable<rapidjson::Document> Client::update_status(const ResourceType& type,
@@ -333,10 +331,9 @@ boost::asio::awaitable<rapidjson::Document> Client::update_status(const Resource
   if (name.empty()) throw Error(ErrorKind::kConfig, step + ": object has no metadata.name");
   Query query;
   add_write_options(query, options.field_manager, options.dry_run);
-  co_return co_await json_call(json_request(http::verb::put,
-                                            resource_path(type, ns, name, "status") + query.str(),
-                                            to_json(object)),
-                               step, call);
+  HttpRequest request = json_request(
+      http::verb::put, resource_path(type, ns, name, "status") + query.str(), to_json(object));
+  co_return co_await json_call(std::move(request), step, call);
 }
 
 boost::asio::awaitable<rapidjson::Document> Client::patch(const ResourceType& type,
@@ -357,11 +354,10 @@ boost::asio::awaitable<rapidjson::Document> Client::patch(const ResourceType& ty
     }
     if (options.force) query.add("force", "true");
   }
-  co_return co_await json_call(
-      json_request(http::verb::patch,
-                   resource_path(type, ns, name, options.subresource) + query.str(),
-                   std::string(body), content_type(patch_type)),
-      step, call);
+  HttpRequest request =
+      json_request(http::verb::patch, resource_path(type, ns, name, options.subresource) + query.str(),
+                   std::string(body), content_type(patch_type));
+  co_return co_await json_call(std::move(request), step, call);
 }
 
 boost::asio::awaitable<rapidjson::Document> Client::remove(const ResourceType& type,
@@ -375,10 +371,10 @@ boost::asio::awaitable<rapidjson::Document> Client::remove(const ResourceType& t
                            !options.precondition_resource_version.empty() ||
                            !options.propagation_policy.empty() ||
                            options.grace_period_seconds.has_value() || options.dry_run;
-  co_return co_await json_call(
-      json_request(http::verb::delete_, resource_path(type, ns, name),
-                   has_options ? delete_body(options) : std::string()),
-      step, call);
+  std::string body;
+  if (has_options) body = delete_body(options);
+  HttpRequest request = json_request(http::verb::delete_, resource_path(type, ns, name), body);
+  co_return co_await json_call(std::move(request), step, call);
 }
 
 }  // namespace tierguard::kube
