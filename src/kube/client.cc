@@ -292,6 +292,45 @@ boost::asio::awaitable<std::unique_ptr<WatchStream>> Client::watch(const Resourc
 boost::asio::awaitable<rapidjson::Document> Client::create(const ResourceType& type,
                                                            std::string_view ns,
                                                            const rapidjson::Value& object,
+                                                           CallOptions call) {
+  const WriteOptions options;
+  co_return co_await create(type, ns, object, options, call);
+}
+
+boost::asio::awaitable<rapidjson::Document> Client::update(const ResourceType& type,
+                                                           const rapidjson::Value& object,
+                                                           CallOptions call) {
+  const WriteOptions options;
+  co_return co_await update(type, object, options, call);
+}
+
+boost::asio::awaitable<rapidjson::Document> Client::update_status(const ResourceType& type,
+                                                                  const rapidjson::Value& object,
+                                                                  CallOptions call) {
+  const WriteOptions options;
+  co_return co_await update_status(type, object, options, call);
+}
+
+boost::asio::awaitable<rapidjson::Document> Client::patch(const ResourceType& type,
+                                                          std::string_view ns,
+                                                          std::string_view name,
+                                                          PatchType patch_type,
+                                                          std::string_view body, CallOptions call) {
+  const PatchOptions options;
+  co_return co_await patch(type, ns, name, patch_type, body, options, call);
+}
+
+boost::asio::awaitable<rapidjson::Document> Client::remove(const ResourceType& type,
+                                                           std::string_view ns,
+                                                           std::string_view name,
+                                                           CallOptions call) {
+  const DeleteOptions options;
+  co_return co_await remove(type, ns, name, options, call);
+}
+
+boost::asio::awaitable<rapidjson::Document> Client::create(const ResourceType& type,
+                                                           std::string_view ns,
+                                                           const rapidjson::Value& object,
                                                            const WriteOptions& options,
                                                            CallOptions call) {
   const std::string_view target_ns = ns.empty() ? object_namespace(object) : ns;

@@ -79,6 +79,12 @@ struct DeleteOptions {
 // in time, retried per RetryPolicy, and fails with a typed Error whose message names the
 // step ("get pods default/web-0: 404 NotFound: pods \"web-0\" not found").
 // Not thread-safe: use from one executor (strand); stores read from any thread.
+//
+// GCC 12 note: a prvalue of a class type with a destructor (std::string{...}, ListOptions{},
+// a function returning std::string by value) inside a co_await operand is destroyed twice
+// by GCC 12's coroutine lowering. Bind such arguments to local variables before
+// `co_await client.x(...)`. String literals, string_views, CallOptions{...} and the
+// resources::*() references are safe.
 class Client {
  public:
   // Throws Error(kConfig) when the TLS material does not load.
@@ -103,30 +109,46 @@ class Client {
   boost::asio::awaitable<std::unique_ptr<WatchStream>> watch(const ResourceType& type,
                                                              std::string_view ns,
                                                              const WatchOptions& options);
+  // Writes. Each has an overload without its options struct, so that no class-type default
+  // argument is ever created inside a caller's co_await (see the GCC 12 note above).
   boost::asio::awaitable<rapidjson::Document> create(const ResourceType& type, std::string_view ns,
                                                      const rapidjson::Value& object,
-                                                     const WriteOptions& options = {},
+                                                     CallOptions call = {});
+  boost::asio::awaitable<rapidjson::Document> create(const ResourceType& type, std::string_view ns,
+                                                     const rapidjson::Value& object,
+                                                     const WriteOptions& options,
                                                      CallOptions call = {});
   // PUT to the object's own metadata.namespace/name. With metadata.resourceVersion set the
   // server rejects a stale write with 409 (kConflict).
   boost::asio::awaitable<rapidjson::Document> update(const ResourceType& type,
                                                      const rapidjson::Value& object,
-                                                     const WriteOptions& options = {},
+                                                     CallOptions call = {});
+  boost::asio::awaitable<rapidjson::Document> update(const ResourceType& type,
+                                                     const rapidjson::Value& object,
+                                                     const WriteOptions& options,
                                                      CallOptions call = {});
   // PUT to the status subresource.
   boost::asio::awaitable<rapidjson::Document> update_status(const ResourceType& type,
                                                             const rapidjson::Value& object,
-                                                            const WriteOptions& options = {},
+                                                            CallOptions call = {});
+  boost::asio::awaitable<rapidjson::Document> update_status(const ResourceType& type,
+                                                            const rapidjson::Value& object,
+                                                            const WriteOptions& options,
                                                             CallOptions call = {});
   boost::asio::awaitable<rapidjson::Document> patch(const ResourceType& type, std::string_view ns,
                                                     std::string_view name, PatchType patch_type,
+                                                    std::string_view body, CallOptions call = {});
+  boost::asio::awaitable<rapidjson::Document> patch(const ResourceType& type, std::string_view ns,
+                                                    std::string_view name, PatchType patch_type,
                                                     std::string_view body,
-                                                    const PatchOptions& options = {},
+                                                    const PatchOptions& options,
                                                     CallOptions call = {});
   // Returns the deleted object (or the Status the server sends).
   boost::asio::awaitable<rapidjson::Document> remove(const ResourceType& type, std::string_view ns,
+                                                     std::string_view name, CallOptions call = {});
+  boost::asio::awaitable<rapidjson::Document> remove(const ResourceType& type, std::string_view ns,
                                                      std::string_view name,
-                                                     const DeleteOptions& options = {},
+                                                     const DeleteOptions& options,
                                                      CallOptions call = {});
 
   // Any other request; returns a 2xx response, else throws the typed error. `step` names it.

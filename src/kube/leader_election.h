@@ -67,7 +67,7 @@ class LeaderElector {
   LeaderElectionConfig config_;
   LeaderCallbacks callbacks_;
   // Named, not temporaries: GCC 12 mis-destroys class temporaries inside co_await operands.
-  const ResourceType leases_;
+  const ResourceType& leases_;
   const WriteOptions no_options_;
   std::atomic<bool> leader_{false};
   mutable std::mutex mutex_;

@@ -13,25 +13,74 @@ std::string ResourceType::api_version() const {
 }
 
 namespace resources {
-ResourceType namespaces() { return {"", "v1", "namespaces", false}; }
-ResourceType service_accounts() { return {"", "v1", "serviceaccounts", true}; }
-ResourceType pods() { return {"", "v1", "pods", true}; }
-ResourceType secrets() { return {"", "v1", "secrets", true}; }
-ResourceType config_maps() { return {"", "v1", "configmaps", true}; }
-ResourceType roles() { return {"rbac.authorization.k8s.io", "v1", "roles", true}; }
-ResourceType cluster_roles() { return {"rbac.authorization.k8s.io", "v1", "clusterroles", false}; }
-ResourceType role_bindings() { return {"rbac.authorization.k8s.io", "v1", "rolebindings", true}; }
-ResourceType cluster_role_bindings() {
-  return {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", false};
+const ResourceType& namespaces() {
+  static const ResourceType type{"", "v1", "namespaces", false};
+  return type;
 }
-ResourceType deployments() { return {"apps", "v1", "deployments", true}; }
-ResourceType stateful_sets() { return {"apps", "v1", "statefulsets", true}; }
-ResourceType daemon_sets() { return {"apps", "v1", "daemonsets", true}; }
-ResourceType replica_sets() { return {"apps", "v1", "replicasets", true}; }
-ResourceType jobs() { return {"batch", "v1", "jobs", true}; }
-ResourceType cron_jobs() { return {"batch", "v1", "cronjobs", true}; }
-ResourceType leases() { return {"coordination.k8s.io", "v1", "leases", true}; }
-ResourceType events() { return {"events.k8s.io", "v1", "events", true}; }
+const ResourceType& service_accounts() {
+  static const ResourceType type{"", "v1", "serviceaccounts", true};
+  return type;
+}
+const ResourceType& pods() {
+  static const ResourceType type{"", "v1", "pods", true};
+  return type;
+}
+const ResourceType& secrets() {
+  static const ResourceType type{"", "v1", "secrets", true};
+  return type;
+}
+const ResourceType& config_maps() {
+  static const ResourceType type{"", "v1", "configmaps", true};
+  return type;
+}
+const ResourceType& roles() {
+  static const ResourceType type{"rbac.authorization.k8s.io", "v1", "roles", true};
+  return type;
+}
+const ResourceType& cluster_roles() {
+  static const ResourceType type{"rbac.authorization.k8s.io", "v1", "clusterroles", false};
+  return type;
+}
+const ResourceType& role_bindings() {
+  static const ResourceType type{"rbac.authorization.k8s.io", "v1", "rolebindings", true};
+  return type;
+}
+const ResourceType& cluster_role_bindings() {
+  static const ResourceType type{"rbac.authorization.k8s.io", "v1", "clusterrolebindings", false};
+  return type;
+}
+const ResourceType& deployments() {
+  static const ResourceType type{"apps", "v1", "deployments", true};
+  return type;
+}
+const ResourceType& stateful_sets() {
+  static const ResourceType type{"apps", "v1", "statefulsets", true};
+  return type;
+}
+const ResourceType& daemon_sets() {
+  static const ResourceType type{"apps", "v1", "daemonsets", true};
+  return type;
+}
+const ResourceType& replica_sets() {
+  static const ResourceType type{"apps", "v1", "replicasets", true};
+  return type;
+}
+const ResourceType& jobs() {
+  static const ResourceType type{"batch", "v1", "jobs", true};
+  return type;
+}
+const ResourceType& cron_jobs() {
+  static const ResourceType type{"batch", "v1", "cronjobs", true};
+  return type;
+}
+const ResourceType& leases() {
+  static const ResourceType type{"coordination.k8s.io", "v1", "leases", true};
+  return type;
+}
+const ResourceType& events() {
+  static const ResourceType type{"events.k8s.io", "v1", "events", true};
+  return type;
+}
 }  // namespace resources
 
 std::string percent_encode(std::string_view text) {

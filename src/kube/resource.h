@@ -20,25 +20,27 @@ struct ResourceType {
   std::string api_version() const;
 };
 
-// Well-known built-in kinds (generic Kubernetes; no tierguard kinds here).
+// Well-known built-in kinds (generic Kubernetes; no tierguard kinds here). They return
+// references to constants, so `co_await client.get(resources::pods(), ...)` creates no
+// temporary (see the GCC 12 note in client.h).
 namespace resources {
-ResourceType namespaces();
-ResourceType service_accounts();
-ResourceType pods();
-ResourceType secrets();
-ResourceType config_maps();
-ResourceType roles();
-ResourceType cluster_roles();
-ResourceType role_bindings();
-ResourceType cluster_role_bindings();
-ResourceType deployments();
-ResourceType stateful_sets();
-ResourceType daemon_sets();
-ResourceType replica_sets();
-ResourceType jobs();
-ResourceType cron_jobs();
-ResourceType leases();
-ResourceType events();
+const ResourceType& namespaces();
+const ResourceType& service_accounts();
+const ResourceType& pods();
+const ResourceType& secrets();
+const ResourceType& config_maps();
+const ResourceType& roles();
+const ResourceType& cluster_roles();
+const ResourceType& role_bindings();
+const ResourceType& cluster_role_bindings();
+const ResourceType& deployments();
+const ResourceType& stateful_sets();
+const ResourceType& daemon_sets();
+const ResourceType& replica_sets();
+const ResourceType& jobs();
+const ResourceType& cron_jobs();
+const ResourceType& leases();
+const ResourceType& events();
 }  // namespace resources
 
 // Percent-encodes everything outside RFC 3986 "unreserved" (A-Z a-z 0-9 - . _ ~).
