@@ -268,22 +268,26 @@ boost::asio::awaitable<std::unique_ptr<WatchStream>> Client::watch(const Resourc
   }
   HttpRequest request = json_request(http::verb::get, resource_path(type, ns) + query.str());
   std::unique_ptr<ResponseStream> response;
+  unsigned status = 0;
+  std::string body;
+  std::string retry_after;
   try {
     authorize(request);
     response = co_await transport_.open_stream(
         request, std::chrono::steady_clock::now() + options_.request_timeout);
-    if (response->status() != 200) {
-      const unsigned status = response->status();
-      const std::string retry_after = response->retry_after();
-      const std::string body =
-          co_await response->read_all(kMaxErrorBody, options_.transport.read_timeout);
-      if (status == 401) tokens_.invalidate();
-      Error error = status_error(status, body, step);
-      error.with_retry_after(parse_retry_after(retry_after));
-      throw error;
+    status = response->status();
+    if (status != 200) {
+      retry_after = response->retry_after();
+      body = co_await response->read_all(kMaxErrorBody, options_.transport.read_timeout);
     }
   } catch (...) {
     rethrow_with_context(step);
+  }
+  if (status != 200) {
+    if (status == 401) tokens_.invalidate();
+    Error error = status_error(status, body, step);
+    error.with_retry_after(parse_retry_after(retry_after));
+    throw error;
   }
   co_return std::make_unique<WatchStream>(std::move(response), options_.max_event_bytes,
                                           options_.watch_idle_timeout, step);
