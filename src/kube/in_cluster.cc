@@ -7,15 +7,8 @@
 namespace tierguard::kube {
 namespace {
 
-std::optional<std::string> lookup(const InClusterEnvironment& env, std::string_view name) {
-  if (env.getenv) return env.getenv(name);
-  const char* value = std::getenv(std::string(name).c_str());
-  if (value == nullptr) return std::nullopt;
-  return std::string(value);
-}
-
 std::string require_env(const InClusterEnvironment& env, std::string_view name) {
-  auto value = lookup(env, name);
+  auto value = environment_variable(env, name);
   if (!value || value->empty()) {
     throw Error(ErrorKind::kConfig, "in-cluster config: " + std::string(name) + " is not set");
   }
@@ -32,9 +25,17 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
+std::optional<std::string> environment_variable(const InClusterEnvironment& env,
+                                                std::string_view name) {
+  if (env.getenv) return env.getenv(name);
+  const char* value = std::getenv(std::string(name).c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
 bool running_in_cluster(const InClusterEnvironment& env) {
-  const auto host = lookup(env, "KUBERNETES_SERVICE_HOST");
-  const auto port = lookup(env, "KUBERNETES_SERVICE_PORT");
+  const auto host = environment_variable(env, "KUBERNETES_SERVICE_HOST");
+  const auto port = environment_variable(env, "KUBERNETES_SERVICE_PORT");
   return host && !host->empty() && port && !port->empty();
 }
 

@@ -18,6 +18,10 @@ struct InClusterEnvironment {
   std::filesystem::path service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
 };
 
+// `name` from env.getenv (or the process environment); nullopt when unset.
+std::optional<std::string> environment_variable(const InClusterEnvironment& env,
+                                                std::string_view name);
+
 // True when KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are set.
 bool running_in_cluster(const InClusterEnvironment& env = {});
 
