@@ -20,7 +20,9 @@ constexpr std::array<std::int8_t, 256> make_table() {
 
 constexpr auto kTable = make_table();
 
-bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
 
 }  // namespace
 

@@ -6,7 +6,8 @@
 namespace tierguard::kube {
 
 BlockingClient::BlockingClient(Config config, ClientOptions options)
-    : client_(std::make_unique<Client>(ioc_.get_executor(), std::move(config), std::move(options))) {}
+    : client_(
+          std::make_unique<Client>(ioc_.get_executor(), std::move(config), std::move(options))) {}
 
 BlockingClient::~BlockingClient() {
   client_.reset();  // closes pooled connections before the io_context goes
@@ -41,8 +42,7 @@ rapidjson::Document BlockingClient::create(const ResourceType& type, std::string
   return run(client_->create(type, ns, object, options, call));
 }
 
-rapidjson::Document BlockingClient::update(const ResourceType& type,
-                                           const rapidjson::Value& object,
+rapidjson::Document BlockingClient::update(const ResourceType& type, const rapidjson::Value& object,
                                            const WriteOptions& options, CallOptions call) {
   return run(client_->update(type, object, options, call));
 }

@@ -1,11 +1,11 @@
 #pragma once
 
-#include <memory>
-#include <string_view>
+#include <rapidjson/document.h>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-#include <rapidjson/document.h>
+#include <memory>
+#include <string_view>
 
 #include "kube/client.h"
 

@@ -1,8 +1,9 @@
 #include "kube/client.h"
 
-#include <boost/system/system_error.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <boost/system/system_error.hpp>
 
 #include "kube/error.h"
 #include "kube/json.h"
@@ -92,10 +93,14 @@ HttpRequest json_request(http::verb method, std::string target, std::string body
 
 std::string_view content_type(PatchType type) {
   switch (type) {
-    case PatchType::kJson: return "application/json-patch+json";
-    case PatchType::kMerge: return "application/merge-patch+json";
-    case PatchType::kStrategicMerge: return "application/strategic-merge-patch+json";
-    case PatchType::kApply: return "application/apply-patch+yaml";
+    case PatchType::kJson:
+      return "application/json-patch+json";
+    case PatchType::kMerge:
+      return "application/merge-patch+json";
+    case PatchType::kStrategicMerge:
+      return "application/strategic-merge-patch+json";
+    case PatchType::kApply:
+      return "application/apply-patch+yaml";
   }
   return "application/json";
 }
@@ -174,8 +179,8 @@ boost::asio::awaitable<HttpResponse> Client::request(HttpRequest request, std::s
     if (call.timeout && clock_->now() - started + delay >= *call.timeout) {
       throw failure->context("giving up within the call's time budget");
     }
-    logger_(LogLevel::kDebug, std::string(failure->what()) + "; retrying in " +
-                                  std::to_string(delay.count()) + "ms");
+    logger_(LogLevel::kDebug,
+            std::string(failure->what()) + "; retrying in " + std::to_string(delay.count()) + "ms");
     try {
       co_await clock_->sleep(delay);
     } catch (...) {
@@ -184,8 +189,8 @@ boost::asio::awaitable<HttpResponse> Client::request(HttpRequest request, std::s
   }
 }
 
-boost::asio::awaitable<rapidjson::Document> Client::json_call(HttpRequest request,
-                                                              std::string step, CallOptions call) {
+boost::asio::awaitable<rapidjson::Document> Client::json_call(HttpRequest request, std::string step,
+                                                              CallOptions call) {
   const HttpResponse response = co_await this->request(std::move(request), step, call);
   try {
     co_return parse_json(response.body, "decode response");
@@ -379,13 +384,9 @@ boost::asio::awaitable<rapidjson::Document> Client::update_status(const Resource
   co_return co_await json_call(std::move(request), step, call);
 }
 
-boost::asio::awaitable<rapidjson::Document> Client::patch(const ResourceType& type,
-                                                          std::string_view ns,
-                                                          std::string_view name,
-                                                          PatchType patch_type,
-                                                          std::string_view body,
-                                                          const PatchOptions& options,
-                                                          CallOptions call) {
+boost::asio::awaitable<rapidjson::Document> Client::patch(
+    const ResourceType& type, std::string_view ns, std::string_view name, PatchType patch_type,
+    std::string_view body, const PatchOptions& options, CallOptions call) {
   std::string step = "patch " + where(type, ns, name);
   if (!options.subresource.empty()) step += " (" + options.subresource + ")";
   require_namespace(type, ns, step);
@@ -397,9 +398,9 @@ boost::asio::awaitable<rapidjson::Document> Client::patch(const ResourceType& ty
     }
     if (options.force) query.add("force", "true");
   }
-  HttpRequest request =
-      json_request(http::verb::patch, resource_path(type, ns, name, options.subresource) + query.str(),
-                   std::string(body), content_type(patch_type));
+  HttpRequest request = json_request(
+      http::verb::patch, resource_path(type, ns, name, options.subresource) + query.str(),
+      std::string(body), content_type(patch_type));
   co_return co_await json_call(std::move(request), step, call);
 }
 

@@ -1,15 +1,15 @@
 #pragma once
 
+#include <rapidjson/document.h>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <rapidjson/document.h>
 
 #include "kube/clock.h"
 #include "kube/config.h"
@@ -101,8 +101,7 @@ class Client {
                                                    CallOptions call = {});
   // Every page, items concatenated into the first page's List (CLI/tests; informers page).
   boost::asio::awaitable<rapidjson::Document> list_all(const ResourceType& type,
-                                                       std::string_view ns,
-                                                       ListOptions options,
+                                                       std::string_view ns, ListOptions options,
                                                        CallOptions call = {});
   // Opens a watch (no retries: the watcher owns recovery). An HTTP error status throws
   // (410 → kGone); events then come from WatchStream::next().

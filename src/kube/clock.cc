@@ -7,7 +7,9 @@
 
 namespace tierguard::kube {
 
-Clock::TimePoint SystemClock::now() const { return std::chrono::steady_clock::now(); }
+Clock::TimePoint SystemClock::now() const {
+  return std::chrono::steady_clock::now();
+}
 
 std::chrono::system_clock::time_point SystemClock::wall_now() const {
   return std::chrono::system_clock::now();

@@ -1,9 +1,8 @@
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
-
-#include <boost/asio/awaitable.hpp>
 
 namespace tierguard::kube {
 

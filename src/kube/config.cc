@@ -77,8 +77,8 @@ void set_server_url(Config& config, std::string_view url, std::string_view field
 std::string read_config_file(const std::filesystem::path& path, std::size_t max_bytes,
                              std::string_view field) {
   const auto fail_io = [&](std::string_view why) -> Error {
-    return Error(ErrorKind::kConfig, std::string(field) + ": " + path.string() + ": " +
-                                         std::string(why));
+    return Error(ErrorKind::kConfig,
+                 std::string(field) + ": " + path.string() + ": " + std::string(why));
   };
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);

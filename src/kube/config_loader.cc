@@ -25,7 +25,8 @@ Config load_config(const std::filesystem::path& kubeconfig_flag, const std::stri
   if (home_dir.empty() || !std::filesystem::exists(path, ec)) {
     throw Error(ErrorKind::kConfig,
                 "no Kubernetes configuration: no --kubeconfig, KUBECONFIG unset, not in a pod "
-                "(KUBERNETES_SERVICE_HOST unset) and no " + path.string());
+                "(KUBERNETES_SERVICE_HOST unset) and no " +
+                    path.string());
   }
   return load_kubeconfig(path, context);
 }

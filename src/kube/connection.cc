@@ -156,7 +156,8 @@ asio::awaitable<std::unique_ptr<Connection>> connect(const Endpoint& endpoint,
     const std::string verdict = tls_verify_failure(conn->stream().native_handle());
     Error error = io_error("TLS handshake with " + where, ec);
     if (error.kind() == ErrorKind::kTransport) error = Error(ErrorKind::kTls, error.what());
-    if (!verdict.empty()) throw Error(error.kind(), std::string(error.what()) + " (" + verdict + ")");
+    if (!verdict.empty())
+      throw Error(error.kind(), std::string(error.what()) + " (" + verdict + ")");
     throw error;
   }
   co_return conn;

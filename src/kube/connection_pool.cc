@@ -1,7 +1,6 @@
 #include "kube/connection_pool.h"
 
 #include <algorithm>
-
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 

@@ -10,25 +10,44 @@ namespace tierguard::kube {
 
 std::string_view to_string(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kConfig: return "config";
-    case ErrorKind::kTransport: return "transport";
-    case ErrorKind::kTimeout: return "timeout";
-    case ErrorKind::kTls: return "tls";
-    case ErrorKind::kProtocol: return "protocol";
-    case ErrorKind::kTooLarge: return "too large";
-    case ErrorKind::kDecode: return "decode";
-    case ErrorKind::kBadRequest: return "bad request";
-    case ErrorKind::kUnauthorized: return "unauthorized";
-    case ErrorKind::kForbidden: return "forbidden";
-    case ErrorKind::kNotFound: return "not found";
-    case ErrorKind::kConflict: return "conflict";
-    case ErrorKind::kAlreadyExists: return "already exists";
-    case ErrorKind::kGone: return "gone";
-    case ErrorKind::kInvalid: return "invalid";
-    case ErrorKind::kTooManyRequests: return "too many requests";
-    case ErrorKind::kServer: return "server error";
-    case ErrorKind::kApi: return "api error";
-    case ErrorKind::kCancelled: return "cancelled";
+    case ErrorKind::kConfig:
+      return "config";
+    case ErrorKind::kTransport:
+      return "transport";
+    case ErrorKind::kTimeout:
+      return "timeout";
+    case ErrorKind::kTls:
+      return "tls";
+    case ErrorKind::kProtocol:
+      return "protocol";
+    case ErrorKind::kTooLarge:
+      return "too large";
+    case ErrorKind::kDecode:
+      return "decode";
+    case ErrorKind::kBadRequest:
+      return "bad request";
+    case ErrorKind::kUnauthorized:
+      return "unauthorized";
+    case ErrorKind::kForbidden:
+      return "forbidden";
+    case ErrorKind::kNotFound:
+      return "not found";
+    case ErrorKind::kConflict:
+      return "conflict";
+    case ErrorKind::kAlreadyExists:
+      return "already exists";
+    case ErrorKind::kGone:
+      return "gone";
+    case ErrorKind::kInvalid:
+      return "invalid";
+    case ErrorKind::kTooManyRequests:
+      return "too many requests";
+    case ErrorKind::kServer:
+      return "server error";
+    case ErrorKind::kApi:
+      return "api error";
+    case ErrorKind::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }

@@ -1,12 +1,11 @@
 #pragma once
 
+#include <boost/system/error_code.hpp>
 #include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-
-#include <boost/system/error_code.hpp>
 
 namespace tierguard::kube {
 

@@ -1,16 +1,16 @@
 #include "kube/event_recorder.h"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <algorithm>
 #include <atomic>
-#include <cstdio>
-#include <mutex>
-#include <unordered_map>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include <cstdio>
+#include <mutex>
+#include <unordered_map>
 
 #include "kube/json.h"
 #include "kube/time_format.h"
@@ -25,10 +25,9 @@ constexpr std::size_t kMaxName = 253;
 void add_string(rapidjson::Value& object, const char* key, std::string_view value,
                 rapidjson::Document::AllocatorType& alloc) {
   if (value.empty()) return;
-  object.AddMember(rapidjson::StringRef(key),
-                   rapidjson::Value(value.data(), static_cast<rapidjson::SizeType>(value.size()),
-                                    alloc),
-                   alloc);
+  object.AddMember(
+      rapidjson::StringRef(key),
+      rapidjson::Value(value.data(), static_cast<rapidjson::SizeType>(value.size()), alloc), alloc);
 }
 
 rapidjson::Value reference(const ObjectReference& ref, rapidjson::Document::AllocatorType& alloc) {
@@ -71,8 +70,7 @@ std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {
 }
 
 rapidjson::Document make_event(const EventSpec& spec, const EventRecorderConfig& config,
-                               const std::string& name,
-                               std::chrono::system_clock::time_point now) {
+                               const std::string& name, std::chrono::system_clock::time_point now) {
   rapidjson::Document event(rapidjson::kObjectType);
   auto& alloc = event.GetAllocator();
   add_string(event, "apiVersion", "events.k8s.io/v1", alloc);
@@ -123,11 +121,12 @@ struct EventRecorder::State {
 
   void evict(Clock::TimePoint now) {
     if (entries.size() <= config.max_tracked) return;
-    std::erase_if(entries, [&](const auto& e) { return now - e.second.last_seen >= config.series_window; });
+    std::erase_if(entries,
+                  [&](const auto& e) { return now - e.second.last_seen >= config.series_window; });
     while (entries.size() > config.max_tracked) {
-      auto oldest = std::min_element(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-        return a.second.last_seen < b.second.last_seen;
-      });
+      auto oldest = std::min_element(
+          entries.begin(), entries.end(),
+          [](const auto& a, const auto& b) { return a.second.last_seen < b.second.last_seen; });
       entries.erase(oldest);
     }
   }
@@ -233,6 +232,8 @@ void EventRecorder::post(EventSpec spec) {
                         boost::asio::detached);
 }
 
-std::uint64_t EventRecorder::dropped() const { return state_->dropped.load(); }
+std::uint64_t EventRecorder::dropped() const {
+  return state_->dropped.load();
+}
 
 }  // namespace tierguard::kube

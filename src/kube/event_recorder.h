@@ -1,13 +1,13 @@
 #pragma once
 
+#include <rapidjson/document.h>
+
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
-#include <rapidjson/document.h>
 
 #include "kube/client.h"
 
@@ -74,8 +74,7 @@ class EventRecorder {
 
 // The Event body `record` creates (exposed for tests and for dry runs).
 rapidjson::Document make_event(const EventSpec& spec, const EventRecorderConfig& config,
-                               const std::string& name,
-                               std::chrono::system_clock::time_point now);
+                               const std::string& name, std::chrono::system_clock::time_point now);
 
 // Truncates to at most `max_bytes` without splitting a UTF-8 sequence.
 std::string truncate_utf8(std::string_view text, std::size_t max_bytes);

@@ -25,15 +25,15 @@ std::chrono::milliseconds bounded(std::chrono::milliseconds step, Deadline deadl
 std::string host_header(const Config& config) {
   const bool ipv6 = config.host.find(':') != std::string::npos;
   std::string host = ipv6 ? "[" + config.host + "]" : config.host;
-  const bool default_port = (config.is_tls() && config.port == "443") ||
-                            (!config.is_tls() && config.port == "80");
+  const bool default_port =
+      (config.is_tls() && config.port == "443") || (!config.is_tls() && config.port == "80");
   if (!default_port) host += ":" + config.port;
   return host;
 }
 
 void prepare_parser(ResponseParser& parser, const TransportOptions& options) {
-  parser.header_limit(static_cast<std::uint32_t>(
-      std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
+  parser.header_limit(
+      static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
 }
 
 }  // namespace
@@ -45,9 +45,13 @@ ResponseStream::ResponseStream(std::unique_ptr<Connection> connection,
       retry_after_(std::move(retry_after)),
       buffer_(std::make_unique<char[]>(kReadChunk)) {}
 
-ResponseStream::~ResponseStream() { close(); }
+ResponseStream::~ResponseStream() {
+  close();
+}
 
-unsigned ResponseStream::status() const { return parser_->get().result_int(); }
+unsigned ResponseStream::status() const {
+  return parser_->get().result_int();
+}
 
 boost::asio::awaitable<std::string_view> ResponseStream::read_some(
     std::chrono::milliseconds idle_timeout) {
@@ -62,14 +66,15 @@ boost::asio::awaitable<std::string_view> ResponseStream::read_some(
   co_return std::string_view{};
 }
 
-boost::asio::awaitable<std::string> ResponseStream::read_all(std::size_t limit,
-                                                             std::chrono::milliseconds idle_timeout) {
+boost::asio::awaitable<std::string> ResponseStream::read_all(
+    std::size_t limit, std::chrono::milliseconds idle_timeout) {
   std::string body;
   for (;;) {
     const std::string_view piece = co_await read_some(idle_timeout);
     if (piece.empty()) break;
     if (body.size() + piece.size() > limit) {
-      throw Error(ErrorKind::kTooLarge, "response body exceeds " + std::to_string(limit) + " bytes");
+      throw Error(ErrorKind::kTooLarge,
+                  "response body exceeds " + std::to_string(limit) + " bytes");
     }
     body.append(piece);
   }

@@ -54,8 +54,8 @@ Config in_cluster_config(const InClusterEnvironment& env) {
     const std::string token =
         read_config_file(config.credentials.token_file, kMaxCredentialFileBytes, "token");
     if (trim(token).empty()) {
-      throw Error(ErrorKind::kConfig, "token: " + config.credentials.token_file.string() +
-                                          ": empty");
+      throw Error(ErrorKind::kConfig,
+                  "token: " + config.credentials.token_file.string() + ": empty");
     }
     std::error_code ec;
     if (std::filesystem::exists(dir / "namespace", ec)) {

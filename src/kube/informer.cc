@@ -61,27 +61,28 @@ boost::asio::awaitable<void> run_state(std::shared_ptr<void> keep_alive, Watcher
 Informer::Informer(Client& client, ResourceType type, ObjectSink& sink, WatcherConfig config)
     : state_(std::make_shared<State>(client, std::move(type), sink, std::move(config))) {}
 
-Informer::~Informer() { stop(); }
+Informer::~Informer() {
+  stop();
+}
 
 void Informer::start() {
   if (state_->running.exchange(true)) return;
   std::shared_ptr<State> state = state_;
   boost::asio::co_spawn(
       state->client.executor(), run_state(state, state->watcher, state->tracker),
-      boost::asio::bind_cancellation_slot(
-          state->cancel.slot(), [state](std::exception_ptr error) {
-            state->running = false;
-            if (!error) return;
-            try {
-              std::rethrow_exception(error);
-            } catch (const Error& e) {
-              if (e.kind() != ErrorKind::kCancelled) {
-                state->client.logger()(LogLevel::kError, std::string("informer stopped: ") + e.what());
-              }
-            } catch (const std::exception& e) {
-              state->client.logger()(LogLevel::kError, std::string("informer stopped: ") + e.what());
-            }
-          }));
+      boost::asio::bind_cancellation_slot(state->cancel.slot(), [state](std::exception_ptr error) {
+        state->running = false;
+        if (!error) return;
+        try {
+          std::rethrow_exception(error);
+        } catch (const Error& e) {
+          if (e.kind() != ErrorKind::kCancelled) {
+            state->client.logger()(LogLevel::kError, std::string("informer stopped: ") + e.what());
+          }
+        } catch (const std::exception& e) {
+          state->client.logger()(LogLevel::kError, std::string("informer stopped: ") + e.what());
+        }
+      }));
 }
 
 void Informer::stop() {
@@ -96,16 +97,22 @@ boost::asio::awaitable<void> Informer::run() {
   co_await state_->watcher.run(state_->tracker);
 }
 
-bool Informer::has_synced() const { return state_->synced.load(std::memory_order_acquire); }
+bool Informer::has_synced() const {
+  return state_->synced.load(std::memory_order_acquire);
+}
 
-bool Informer::running() const { return state_->running.load(); }
+bool Informer::running() const {
+  return state_->running.load();
+}
 
 std::optional<std::string> Informer::last_error() const {
   std::lock_guard lock(state_->mutex);
   return state_->last_error;
 }
 
-const ResourceType& Informer::type() const { return state_->watcher.type(); }
+const ResourceType& Informer::type() const {
+  return state_->watcher.type();
+}
 
 bool all_synced(std::span<const Informer* const> informers) {
   for (const Informer* informer : informers) {

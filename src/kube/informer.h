@@ -1,13 +1,12 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "kube/client.h"
 #include "kube/object_sink.h"

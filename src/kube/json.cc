@@ -25,7 +25,9 @@ std::size_t json_nesting_depth(std::string_view text) {
       continue;
     }
     switch (c) {
-      case '"': in_string = true; break;
+      case '"':
+        in_string = true;
+        break;
       case '[':
       case '{':
         if (++depth > deepest) deepest = depth;
@@ -34,7 +36,8 @@ std::size_t json_nesting_depth(std::string_view text) {
       case '}':
         if (depth > 0) --depth;
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return deepest;
@@ -67,8 +70,7 @@ const rapidjson::Value* find_member(const rapidjson::Value& object,
   const rapidjson::Value* current = &object;
   for (std::string_view key : path) {
     if (!current->IsObject()) return nullptr;
-    auto it = current->FindMember(
-        rapidjson::Value(rapidjson::StringRef(key.data(), key.size())));
+    auto it = current->FindMember(rapidjson::Value(rapidjson::StringRef(key.data(), key.size())));
     if (it == current->MemberEnd()) return nullptr;
     current = &it->value;
   }

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <string>
 #include <string_view>
-
-#include <rapidjson/document.h>
 
 namespace tierguard::kube {
 

@@ -26,7 +26,9 @@ Field child(const Field& parent, const std::string& key) {
   return {node[key], parent.path.empty() ? key : parent.path + "." + key};
 }
 
-bool present(const Field& f) { return f.node.IsDefined() && !f.node.IsNull(); }
+bool present(const Field& f) {
+  return f.node.IsDefined() && !f.node.IsNull();
+}
 
 void require_map(const Field& f) {
   if (!f.node.IsMap()) fail(f.path, "expected a mapping");
@@ -163,8 +165,8 @@ Config parse_kubeconfig(std::string_view yaml, const std::filesystem::path& base
                         std::string_view context, std::string_view origin) {
   const std::string where(origin);
   if (yaml.size() > kMaxKubeconfigBytes) {
-    throw Error(ErrorKind::kConfig, where + ": larger than " +
-                                        std::to_string(kMaxKubeconfigBytes) + " bytes");
+    throw Error(ErrorKind::kConfig,
+                where + ": larger than " + std::to_string(kMaxKubeconfigBytes) + " bytes");
   }
   try {
     Field root{YAML::Load(std::string(yaml)), ""};

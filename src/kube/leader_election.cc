@@ -1,7 +1,6 @@
 #include "kube/leader_election.h"
 
 #include <algorithm>
-
 #include <boost/asio/this_coro.hpp>
 
 #include "kube/json.h"
@@ -51,8 +50,7 @@ boost::asio::awaitable<void> sleep_for(Clock& clock, Clock::Duration d) {
 
 }  // namespace
 
-LeaderElector::LeaderElector(Client& client, LeaderElectionConfig config,
-                             LeaderCallbacks callbacks)
+LeaderElector::LeaderElector(Client& client, LeaderElectionConfig config, LeaderCallbacks callbacks)
     : client_(client),
       config_(std::move(config)),
       callbacks_(std::move(callbacks)),
@@ -142,7 +140,8 @@ boost::asio::awaitable<bool> LeaderElector::try_acquire_or_renew(milliseconds ti
   }
   if (absent) {
     rapidjson::Document fresh;
-    fresh.Parse(R"({"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{},"spec":{}})");
+    fresh.Parse(
+        R"({"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{},"spec":{}})");
     auto& alloc = fresh.GetAllocator();
     fresh["metadata"].AddMember("name", rapidjson::Value(config_.lease_name.c_str(), alloc), alloc);
     fresh["metadata"].AddMember("namespace",
@@ -183,8 +182,8 @@ boost::asio::awaitable<void> LeaderElector::acquire_loop() {
   for (;;) {
     if (co_await try_acquire_or_renew(config_.renew_deadline)) break;
     const double r = std::clamp(client_.random()(), 0.0, 1.0);
-    const auto delay = std::chrono::duration_cast<milliseconds>(
-        config_.retry_period * (1.0 + kAcquireJitter * r));
+    const auto delay =
+        std::chrono::duration_cast<milliseconds>(config_.retry_period * (1.0 + kAcquireJitter * r));
     co_await sleep_for(client_.clock(), delay);
   }
   set_leader(true);

@@ -1,14 +1,14 @@
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
-#include <rapidjson/document.h>
 
 #include "kube/client.h"
 

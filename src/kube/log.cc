@@ -9,8 +9,8 @@ Logger stderr_logger(LogLevel minimum) {
   return [minimum](LogLevel level, std::string_view message) {
     if (level < minimum) return;
     static constexpr const char* kNames[] = {"debug", "info", "warning", "error"};
-    const std::string line = std::string("kube ") + kNames[static_cast<int>(level)] + ": " +
-                             std::string(message) + "\n";
+    const std::string line =
+        std::string("kube ") + kNames[static_cast<int>(level)] + ": " + std::string(message) + "\n";
     std::fwrite(line.data(), 1, line.size(), stderr);
   };
 }

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <vector>
-
 #include <rapidjson/document.h>
+
+#include <vector>
 
 namespace tierguard::kube {
 

@@ -59,7 +59,9 @@ std::uint64_t ObjectStore::generation() const {
   return generation_;
 }
 
-void ObjectStore::init_start() { pending_.clear(); }
+void ObjectStore::init_start() {
+  pending_.clear();
+}
 
 void ObjectStore::init_apply(const rapidjson::Value& object) {
   pending_[object_key(object)] = copy(object);

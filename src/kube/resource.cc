@@ -90,8 +90,7 @@ std::string percent_encode(std::string_view text) {
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
     const bool unreserved = (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') ||
-                            (u >= '0' && u <= '9') || u == '-' || u == '.' || u == '_' ||
-                            u == '~';
+                            (u >= '0' && u <= '9') || u == '-' || u == '.' || u == '_' || u == '~';
     if (unreserved) {
       out.push_back(c);
     } else {
@@ -108,8 +107,8 @@ namespace {
 void append_segment(std::string& path, std::string_view segment, std::string_view field) {
   if (segment.empty() || segment == "." || segment == ".." ||
       segment.find('/') != std::string_view::npos) {
-    throw Error(ErrorKind::kConfig,
-                std::string(field) + " \"" + std::string(segment) + "\" is not a valid path segment");
+    throw Error(ErrorKind::kConfig, std::string(field) + " \"" + std::string(segment) +
+                                        "\" is not a valid path segment");
   }
   path += '/';
   path += percent_encode(segment);

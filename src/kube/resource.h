@@ -50,8 +50,8 @@ std::string percent_encode(std::string_view text);
 // namespaced kinds and may be empty (all namespaces, for list/watch). Segments are
 // percent-encoded; empty name/subresource are omitted. Throws Error(kConfig) for names
 // that cannot be path segments ("", ".", "..", containing '/') when given.
-std::string resource_path(const ResourceType& type, std::string_view ns,
-                          std::string_view name = {}, std::string_view subresource = {});
+std::string resource_path(const ResourceType& type, std::string_view ns, std::string_view name = {},
+                          std::string_view subresource = {});
 
 // Ordered query parameters, encoded on str() as "?k=v&k2=v2" (empty when none).
 class Query {

@@ -7,8 +7,8 @@ namespace tierguard::kube {
 namespace http = boost::beast::http;
 
 bool is_idempotent(http::verb method) {
-  return method == http::verb::get || method == http::verb::head ||
-         method == http::verb::put || method == http::verb::delete_;
+  return method == http::verb::get || method == http::verb::head || method == http::verb::put ||
+         method == http::verb::delete_;
 }
 
 bool should_retry_status(unsigned status, http::verb method, bool has_retry_after) {

@@ -1,10 +1,9 @@
 #pragma once
 
+#include <boost/beast/http/verb.hpp>
 #include <chrono>
 #include <optional>
 #include <string_view>
-
-#include <boost/beast/http/verb.hpp>
 
 #include "kube/backoff.h"
 #include "kube/error.h"
@@ -15,8 +14,7 @@ namespace tierguard::kube {
 // ±20% jitter (worst case ~15s of waiting), Retry-After honoured up to 30s.
 struct RetryPolicy {
   int max_attempts = 5;
-  BackoffPolicy backoff{std::chrono::milliseconds(250), std::chrono::milliseconds(8'000), 2.0,
-                        0.2};
+  BackoffPolicy backoff{std::chrono::milliseconds(250), std::chrono::milliseconds(8'000), 2.0, 0.2};
   std::chrono::seconds max_retry_after{30};
 };
 

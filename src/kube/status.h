@@ -1,8 +1,8 @@
 #pragma once
 
-#include <string_view>
-
 #include <rapidjson/document.h>
+
+#include <string_view>
 
 #include "kube/error.h"
 

@@ -13,8 +13,7 @@ namespace tierguard::kube {
 namespace {
 
 [[noreturn]] void fail(std::string_view what, const boost::system::error_code& ec) {
-  throw Error(ErrorKind::kConfig,
-              "tls: " + std::string(what) + ": " + ec.message());
+  throw Error(ErrorKind::kConfig, "tls: " + std::string(what) + ": " + ec.message());
 }
 
 bool is_ip_literal(const std::string& host) {

@@ -21,11 +21,16 @@ std::string_view trim(std::string_view s) {
 
 std::string_view to_string(WatchEventType type) {
   switch (type) {
-    case WatchEventType::kAdded: return "ADDED";
-    case WatchEventType::kModified: return "MODIFIED";
-    case WatchEventType::kDeleted: return "DELETED";
-    case WatchEventType::kBookmark: return "BOOKMARK";
-    case WatchEventType::kError: return "ERROR";
+    case WatchEventType::kAdded:
+      return "ADDED";
+    case WatchEventType::kModified:
+      return "MODIFIED";
+    case WatchEventType::kDeleted:
+      return "DELETED";
+    case WatchEventType::kBookmark:
+      return "BOOKMARK";
+    case WatchEventType::kError:
+      return "ERROR";
   }
   return "?";
 }
@@ -38,8 +43,8 @@ void WatchDecoder::feed(std::string_view bytes, std::deque<WatchEvent>& out) {
     const std::string_view piece = bytes.substr(0, newline);
     if (buffer_.size() + piece.size() > max_event_bytes_) {
       buffer_.clear();
-      throw Error(ErrorKind::kTooLarge, "decode event: event exceeds " +
-                                            std::to_string(max_event_bytes_) + " bytes");
+      throw Error(ErrorKind::kTooLarge,
+                  "decode event: event exceeds " + std::to_string(max_event_bytes_) + " bytes");
     }
     if (newline == std::string_view::npos) {
       buffer_.append(piece);

@@ -1,11 +1,11 @@
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <cstddef>
 #include <deque>
 #include <string>
 #include <string_view>
-
-#include <rapidjson/document.h>
 
 namespace tierguard::kube {
 

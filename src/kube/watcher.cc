@@ -19,7 +19,8 @@ int Watcher::watch_timeout_seconds() const {
   const auto lo = config_.min_watch_timeout.count();
   const auto hi = std::max(config_.max_watch_timeout.count(), lo + 1);
   const double r = std::clamp(client_.random()(), 0.0, 0.999999);
-  return static_cast<int>(lo + static_cast<long long>(std::floor(r * static_cast<double>(hi - lo))));
+  return static_cast<int>(lo +
+                          static_cast<long long>(std::floor(r * static_cast<double>(hi - lo))));
 }
 
 boost::asio::awaitable<Watcher::Outcome> Watcher::step(ObjectSink& sink) {
@@ -69,8 +70,9 @@ boost::asio::awaitable<Watcher::Outcome> Watcher::list_page(ObjectSink& sink) {
   const std::string version(string_at(page, {"metadata", "resourceVersion"}));
   if (version.empty()) {
     phase_ = Phase::kEmpty;
-    throw Error(ErrorKind::kDecode, "list " + type_.describe() +
-                                        ": no metadata.resourceVersion (does the kind support watch?)");
+    throw Error(ErrorKind::kDecode,
+                "list " + type_.describe() +
+                    ": no metadata.resourceVersion (does the kind support watch?)");
   }
   continue_token_.clear();
   resource_version_ = version;

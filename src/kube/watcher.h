@@ -1,12 +1,11 @@
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "kube/backoff.h"
 #include "kube/client.h"
@@ -39,7 +38,8 @@ struct WatcherConfig {
   std::chrono::seconds min_watch_timeout{300};
   std::chrono::seconds max_watch_timeout{600};
   // Between failed attempts: 800ms doubling to 30s, ±20% jitter; reset by progress.
-  BackoffPolicy backoff{std::chrono::milliseconds(800), std::chrono::milliseconds(30'000), 2.0, 0.2};
+  BackoffPolicy backoff{std::chrono::milliseconds(800), std::chrono::milliseconds(30'000), 2.0,
+                        0.2};
 };
 
 // List-then-watch as an explicit state machine (kube-rs watcher.rs):

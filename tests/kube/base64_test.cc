@@ -18,12 +18,12 @@ TEST(Base64, IgnoresLineWrapping) {
 }
 
 TEST(Base64, RejectsMalformedInput) {
-  EXPECT_FALSE(base64_decode("aGVsbG8"));     // missing padding
-  EXPECT_FALSE(base64_decode("aGV*bG8h"));    // bad character
-  EXPECT_FALSE(base64_decode("aA==aA=="));    // data after padding
-  EXPECT_FALSE(base64_decode("a==="));        // too much padding
-  EXPECT_FALSE(base64_decode("aB=="));        // non-zero trailing bits
-  EXPECT_FALSE(base64_decode("aGVsbG8-"));    // URL alphabet is not kubeconfig's
+  EXPECT_FALSE(base64_decode("aGVsbG8"));   // missing padding
+  EXPECT_FALSE(base64_decode("aGV*bG8h"));  // bad character
+  EXPECT_FALSE(base64_decode("aA==aA=="));  // data after padding
+  EXPECT_FALSE(base64_decode("a==="));      // too much padding
+  EXPECT_FALSE(base64_decode("aB=="));      // non-zero trailing bits
+  EXPECT_FALSE(base64_decode("aGVsbG8-"));  // URL alphabet is not kubeconfig's
 }
 
 TEST(Base64, RoundTripsBinary) {

@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <thread>
-
 #include <boost/asio/executor_work_guard.hpp>
+#include <thread>
 
 #include "kube/json.h"
 #include "test_server.h"
@@ -35,11 +34,13 @@ TEST(BlockingClient, RunsCallsToCompletionAndKeepsTheConnection) {
   ServerThread server;
   server.peer.expect("GET", "/api/v1/namespaces/default",
                      Reply::json(200, R"({"metadata":{"name":"default"}})"));
-  server.peer.expect("GET", "/api/v1/namespaces?limit=1",
-                     Reply::json(200, R"({"metadata":{"continue":"x"},"items":[{"metadata":{"name":"a"}}]})"));
+  server.peer.expect(
+      "GET", "/api/v1/namespaces?limit=1",
+      Reply::json(200, R"({"metadata":{"continue":"x"},"items":[{"metadata":{"name":"a"}}]})"));
   server.peer.expect("GET", "/api/v1/namespaces?limit=1&continue=x",
                      Reply::json(200, R"({"metadata":{},"items":[{"metadata":{"name":"b"}}]})"));
-  server.peer.expect("POST", "/api/v1/namespaces", Reply::json(201, R"({"metadata":{"name":"c"}})"));
+  server.peer.expect("POST", "/api/v1/namespaces",
+                     Reply::json(201, R"({"metadata":{"name":"c"}})"));
   server.peer.expect("DELETE", "/api/v1/namespaces/c",
                      Reply::status_error(404, "NotFound", "namespaces \\\"c\\\" not found"));
   const Config config = server.peer.config();

@@ -12,7 +12,8 @@ namespace {
 using namespace std::chrono_literals;
 using testing::Reply;
 
-const char* kPod = R"({"kind":"Pod","metadata":{"name":"web-0","namespace":"prod","resourceVersion":"7"}})";
+const char* kPod =
+    R"({"kind":"Pod","metadata":{"name":"web-0","namespace":"prod","resourceVersion":"7"}})";
 
 TEST(Client, GetSendsAuthAndDecodes) {
   testing::ClientFixture f;
@@ -49,10 +50,16 @@ TEST(Client, TypedErrorsCarryStepAndStatusMessage) {
 
 TEST(Client, ListPagesAndConcatenates) {
   testing::ClientFixture f;
-  f.peer.expect("GET", "/api/v1/pods?labelSelector=app%3Dweb&limit=2",
-                Reply::json(200, R"({"kind":"PodList","metadata":{"resourceVersion":"100","continue":"c/1=="},"items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]})"));
-  f.peer.expect("GET", "/api/v1/pods?labelSelector=app%3Dweb&limit=2&continue=c%2F1%3D%3D",
-                Reply::json(200, R"({"kind":"PodList","metadata":{"resourceVersion":"100"},"items":[{"metadata":{"name":"c"}}]})"));
+  f.peer.expect(
+      "GET", "/api/v1/pods?labelSelector=app%3Dweb&limit=2",
+      Reply::json(
+          200,
+          R"({"kind":"PodList","metadata":{"resourceVersion":"100","continue":"c/1=="},"items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]})"));
+  f.peer.expect(
+      "GET", "/api/v1/pods?labelSelector=app%3Dweb&limit=2&continue=c%2F1%3D%3D",
+      Reply::json(
+          200,
+          R"({"kind":"PodList","metadata":{"resourceVersion":"100"},"items":[{"metadata":{"name":"c"}}]})"));
   auto client = f.client();
   ListOptions options;
   options.label_selector = "app=web";
@@ -85,12 +92,14 @@ TEST(Client, WritesUseTheRightVerbsBodiesAndErrors) {
                 Reply::json(200, kPod), [](const testing::RecordedRequest& r) {
                   EXPECT_EQ(r.header("content-type"), "application/apply-patch+yaml");
                 });
-  f.peer.expect("DELETE", "/api/v1/namespaces/prod/pods/web-0",
-                Reply::json(200, R"({"kind":"Status","status":"Success"})"),
-                [](const testing::RecordedRequest& r) {
-                  EXPECT_EQ(r.body,
-                            R"({"kind":"DeleteOptions","apiVersion":"v1","preconditions":{"uid":"u1","resourceVersion":"7"},"propagationPolicy":"Background"})");
-                });
+  f.peer.expect(
+      "DELETE", "/api/v1/namespaces/prod/pods/web-0",
+      Reply::json(200, R"({"kind":"Status","status":"Success"})"),
+      [](const testing::RecordedRequest& r) {
+        EXPECT_EQ(
+            r.body,
+            R"({"kind":"DeleteOptions","apiVersion":"v1","preconditions":{"uid":"u1","resourceVersion":"7"},"propagationPolicy":"Background"})");
+      });
   auto client = f.client();
   const auto pod = parse_json(kPod, "pod");
   Error e = f.fails(client->create(resources::pods(), "", pod, WriteOptions{"tg", false}));
@@ -181,7 +190,8 @@ TEST(Client, DroppedConnectionIsRetriedForGetButNotForPost) {
   EXPECT_EQ(e.kind(), ErrorKind::kTransport);
   EXPECT_TRUE(e.request_sent());
   EXPECT_NE(std::string(e.what()).find("create namespaces: read response header"),
-            std::string::npos) << e.what();
+            std::string::npos)
+      << e.what();
   f.expect_script_done();
 }
 
@@ -312,9 +322,7 @@ TEST(Client, PoolBoundsConcurrentRequests) {
                                  boost::asio::use_future);
   auto c = boost::asio::co_spawn(f.ioc, client->get(resources::namespaces(), "", "c"),
                                  boost::asio::use_future);
-  testing::drive(f.ioc, f.clock, [&] {
-    return c.wait_for(0s) == std::future_status::ready;
-  });
+  testing::drive(f.ioc, f.clock, [&] { return c.wait_for(0s) == std::future_status::ready; });
   a.get();
   b.get();
   c.get();

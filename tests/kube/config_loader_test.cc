@@ -41,9 +41,9 @@ TEST(LoadConfig, PrecedenceFollowsClientGo) {
   Env env;
   env.in_cluster();
   const auto flag = env.dir.write("flag.yaml", kKubeconfig);
-  EXPECT_EQ(load_config(flag, "d", env.get()).ns, "d");           // explicit flag first
+  EXPECT_EQ(load_config(flag, "d", env.get()).ns, "d");  // explicit flag first
   env.vars["KUBECONFIG"] = flag.string() + ":/other";
-  EXPECT_EQ(load_config({}, "", env.get()).host, "10.0.0.9");      // then $KUBECONFIG
+  EXPECT_EQ(load_config({}, "", env.get()).host, "10.0.0.9");  // then $KUBECONFIG
   env.vars.erase("KUBECONFIG");
   EXPECT_EQ(load_config({}, "", env.get()).origin, "in-cluster");  // then the pod
   EXPECT_THROW(load_config({}, "d", env.get()), Error);            // --context needs a file

@@ -32,9 +32,9 @@ TEST(ServerUrl, SplitsSchemeHostPortAndPath) {
 }
 
 TEST(ServerUrl, RejectsWhatItCannotReach) {
-  for (const char* bad : {"", "10.0.0.1:6443", "ftp://x", "https://", "https://:443",
-                          "https://h:99999", "https://h:12a", "https://[::1", "https://u@h",
-                          "https://h/?q=1", "https://h:"}) {
+  for (const char* bad :
+       {"", "10.0.0.1:6443", "ftp://x", "https://", "https://:443", "https://h:99999",
+        "https://h:12a", "https://[::1", "https://u@h", "https://h/?q=1", "https://h:"}) {
     try {
       parse(bad);
       FAIL() << "accepted " << bad;

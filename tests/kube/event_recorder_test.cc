@@ -33,8 +33,9 @@ EventRecorderConfig config() {
 }
 
 std::string name_at(const Clock& clock, std::uint64_t sequence) {
-  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         clock.wall_now().time_since_epoch()).count();
+  const auto nanos =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(clock.wall_now().time_since_epoch())
+          .count();
   char suffix[24];
   std::snprintf(suffix, sizeof suffix, ".%016llx",
                 static_cast<unsigned long long>(nanos) + sequence);
@@ -44,16 +45,18 @@ std::string name_at(const Clock& clock, std::uint64_t sequence) {
 TEST(EventRecorder, MakesAnEventsV1Event) {
   EventSpec s = spec();
   s.type = EventType::kWarning;
-  s.related = ObjectReference{"rbac.authorization.k8s.io/v1", "RoleBinding", "prod", "jit-1", "", ""};
-  const auto event = make_event(s, config(), "deploy-fix.1", std::chrono::sys_days(
-                                                                 std::chrono::year(2024) / 5 / 1));
-  EXPECT_EQ(to_json(event),
-            R"({"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"name":"deploy-fix.1","namespace":"prod"},)"
-            R"("eventTime":"2024-05-01T00:00:00.000000Z","reportingController":"tierguard.io/tierguard",)"
-            R"("reportingInstance":"tierguard-0","action":"Grant","reason":"ElevationGranted",)"
-            R"("note":"granted edit to ci-bot for 1h","type":"Warning",)"
-            R"("regarding":{"apiVersion":"tierguard.io/v1alpha1","kind":"Elevation","namespace":"prod","name":"deploy-fix","uid":"uid-1","resourceVersion":"42"},)"
-            R"("related":{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","namespace":"prod","name":"jit-1"}})");
+  s.related =
+      ObjectReference{"rbac.authorization.k8s.io/v1", "RoleBinding", "prod", "jit-1", "", ""};
+  const auto event = make_event(s, config(), "deploy-fix.1",
+                                std::chrono::sys_days(std::chrono::year(2024) / 5 / 1));
+  EXPECT_EQ(
+      to_json(event),
+      R"({"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"name":"deploy-fix.1","namespace":"prod"},)"
+      R"("eventTime":"2024-05-01T00:00:00.000000Z","reportingController":"tierguard.io/tierguard",)"
+      R"("reportingInstance":"tierguard-0","action":"Grant","reason":"ElevationGranted",)"
+      R"("note":"granted edit to ci-bot for 1h","type":"Warning",)"
+      R"("regarding":{"apiVersion":"tierguard.io/v1alpha1","kind":"Elevation","namespace":"prod","name":"deploy-fix","uid":"uid-1","resourceVersion":"42"},)"
+      R"("related":{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","namespace":"prod","name":"jit-1"}})");
   EventSpec cluster_scoped = spec();
   cluster_scoped.regarding.ns.clear();
   const auto e2 = make_event(cluster_scoped, config(), "n", {});
@@ -87,8 +90,9 @@ TEST(EventRecorder, CreatesThenCountsThenPatchesTheSeries) {
   f.peer.expect("PATCH", std::string(kEvents) + "/" + first, Reply::json(200, "{}"),
                 [](const RecordedRequest& r) {
                   EXPECT_EQ(r.header("content-type"), "application/merge-patch+json");
-                  EXPECT_EQ(r.body,
-                            R"({"series":{"count":3,"lastObservedTime":"2024-05-01T12:00:35.000000Z"}})");
+                  EXPECT_EQ(
+                      r.body,
+                      R"({"series":{"count":3,"lastObservedTime":"2024-05-01T12:00:35.000000Z"}})");
                 });
   EXPECT_EQ(f.go(recorder.record(spec())), Outcome::kSeriesUpdated);
   f.clock.advance(7min);  // outside the series window: a fresh Event

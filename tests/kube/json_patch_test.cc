@@ -12,7 +12,8 @@ TEST(JsonPatch, BuildsConditionalPatches) {
   JsonPatch patch;
   patch.test("/metadata/resourceVersion", "42")
       .replace("/metadata/labels", labels)
-      .add("/metadata/labels/" + json_pointer_token("tierguard.io/tier"), parse_json("\"gold\"", "v"))
+      .add("/metadata/labels/" + json_pointer_token("tierguard.io/tier"),
+           parse_json("\"gold\"", "v"))
       .remove("/spec/x");
   EXPECT_EQ(patch.str(),
             R"([{"op":"test","path":"/metadata/resourceVersion","value":"42"},)"

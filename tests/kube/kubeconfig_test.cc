@@ -42,7 +42,8 @@ users:
   user:
     client-certificate-data: )" +
          base64_encode(kCert) + R"(
-    client-key-data: )" + base64_encode(kKey) + R"(
+    client-key-data: )" +
+         base64_encode(kKey) + R"(
 - name: prod-bot
   user:
     token: s3cr3t
@@ -125,10 +126,10 @@ contexts: [{name: c, context: {cluster: k}}]
   EXPECT_TRUE(c.tls.insecure_skip_verify);
   ASSERT_EQ(c.warnings.size(), 1u);
   EXPECT_NE(c.warnings[0].find("insecure-skip-tls-verify"), std::string::npos);
-  expect_error(replace(yaml, "insecure-skip-tls-verify: true",
-                       "insecure-skip-tls-verify: true, certificate-authority-data: " +
-                           base64_encode(kCa)),
-               "cannot be combined");
+  expect_error(
+      replace(yaml, "insecure-skip-tls-verify: true",
+              "insecure-skip-tls-verify: true, certificate-authority-data: " + base64_encode(kCa)),
+      "cannot be combined");
 }
 
 TEST(Kubeconfig, SelectionErrorsNameWhatIsMissing) {
@@ -174,12 +175,12 @@ TEST(Kubeconfig, BadBase64AndMissingFilesNameTheField) {
 }
 
 TEST(Kubeconfig, UnsupportedAuthIsExplicit) {
-  const std::string exec_only = replace(good_config(), "    token: s3cr3t",
-                                        "    exec: {command: aws, apiVersion: x}");
+  const std::string exec_only =
+      replace(good_config(), "    token: s3cr3t", "    exec: {command: aws, apiVersion: x}");
   expect_error(exec_only, "users[\"prod-bot\"].user.exec: credential plugins are not supported",
                "prod");
-  const std::string exec_and_token = replace(good_config(), "    token: s3cr3t",
-                                             "    token: t\n    exec: {command: aws}");
+  const std::string exec_and_token =
+      replace(good_config(), "    token: s3cr3t", "    token: t\n    exec: {command: aws}");
   const Config c = parse_kubeconfig(exec_and_token, "/x", "prod", "kubeconfig test.yaml");
   ASSERT_EQ(c.warnings.size(), 1u);
   EXPECT_NE(c.warnings[0].find("exec: ignored"), std::string::npos);
@@ -203,7 +204,7 @@ TEST(Kubeconfig, MalformedTruncatedAndHostileInput) {
     }
   }
   expect_error("a: [1, 2\nb: {", "invalid YAML at line");
-  expect_error(std::string(100000, '[') , "invalid YAML");
+  expect_error(std::string(100000, '['), "invalid YAML");
   expect_error("key: \"unterminated", "invalid YAML");
   const std::string huge(kMaxKubeconfigBytes + 1, ' ');
   expect_error(huge, "larger than");

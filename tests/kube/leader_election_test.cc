@@ -34,13 +34,14 @@ class LeaseServer {
     return find_member(doc, {"spec", "leaseTransitions"})->GetInt64();
   }
   int writes = 0;
-  bool fail_writes = false;          // PUT/POST answer 500
+  bool fail_writes = false;            // PUT/POST answer 500
   bool steal_before_next_put = false;  // someone else writes between our GET and PUT
 
  private:
   Reply handle(const RecordedRequest& r) {
     if (r.method == "GET" && r.target == kPath) {
-      if (lease_.empty()) return Reply::status_error(404, "NotFound", "leases \\\"tierguard\\\" not found");
+      if (lease_.empty())
+        return Reply::status_error(404, "NotFound", "leases \\\"tierguard\\\" not found");
       return Reply::json(200, lease_);
     }
     if ((r.method == "PUT" && r.target == kPath) ||
@@ -98,9 +99,9 @@ struct Candidate {
     callbacks.on_stopped_leading = [this] { ++stopped; };
     callbacks.on_new_leader = [this](const std::string& who) { leaders.push_back(who); };
     elector = std::make_unique<LeaderElector>(*client, le, callbacks);
-    done = boost::asio::co_spawn(ioc, elector->run(),
-                                 boost::asio::bind_cancellation_slot(cancel.slot(),
-                                                                     boost::asio::use_future));
+    done = boost::asio::co_spawn(
+        ioc, elector->run(),
+        boost::asio::bind_cancellation_slot(cancel.slot(), boost::asio::use_future));
   }
   bool finished() { return done.wait_for(0s) == std::future_status::ready; }
 

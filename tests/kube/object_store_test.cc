@@ -13,7 +13,8 @@ namespace {
 
 using testing::object_json;
 
-rapidjson::Document obj(const std::string& name, const std::string& rv, const std::string& ns = "") {
+rapidjson::Document obj(const std::string& name, const std::string& rv,
+                        const std::string& ns = "") {
   return parse_json(object_json(name, rv, ns), "test");
 }
 
@@ -44,7 +45,7 @@ TEST(ObjectStore, ApplyRemoveAndRelistSwap) {
   store.apply(obj("a", "3"));
   store.apply(obj("c", "4"));
   store.remove(obj("b", "5"));
-  store.remove(obj("zz", "6"));  // unknown: ignored
+  store.remove(obj("zz", "6"));                     // unknown: ignored
   EXPECT_EQ(object_resource_version(*old_a), "1");  // readers keep their snapshot
   EXPECT_EQ(object_resource_version(*store.get("", "a")), "3");
   EXPECT_EQ(store.get("", "b"), nullptr);

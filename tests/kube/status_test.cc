@@ -29,8 +29,8 @@ TEST(Status, CarriesTheApiMessage) {
 }
 
 TEST(Status, QuotesNonStatusBodiesSafely) {
-  const Error e = status_error(502, std::string("<html>\x01 bad gateway") + std::string(400, 'x'),
-                               "list pods");
+  const Error e =
+      status_error(502, std::string("<html>\x01 bad gateway") + std::string(400, 'x'), "list pods");
   EXPECT_EQ(e.kind(), ErrorKind::kServer);
   const std::string what = e.what();
   EXPECT_TRUE(what.starts_with("list pods: 502: \"<html>? bad gateway")) << what;

@@ -24,8 +24,9 @@ const testing::TestPki& pki() {
 // A TLS server on 127.0.0.1 that requires a client certificate from the test CA.
 struct TlsFixture {
   explicit TlsFixture(const testing::KeyPair& server = pki().server)
-      : server_(ioc, [](const testing::RecordedRequest&) { return Reply::json(200, R"({"ok":true})"); },
-                testing::server_tls_context(server.cert_pem, server.key_pem, pki().ca.cert_pem)) {}
+      : server_(
+            ioc, [](const testing::RecordedRequest&) { return Reply::json(200, R"({"ok":true})"); },
+            testing::server_tls_context(server.cert_pem, server.key_pem, pki().ca.cert_pem)) {}
 
   Config config() const {
     Config c = server_.config();
@@ -75,7 +76,8 @@ TEST(Tls, UnknownCaIsRejected) {
 }
 
 TEST(Tls, CertificateWithoutTheIpSanIsRejectedUnlessServerNameMatches) {
-  const auto dns_only = testing::make_certificate("api", {"DNS:kubernetes.default"}, false, &pki().ca);
+  const auto dns_only =
+      testing::make_certificate("api", {"DNS:kubernetes.default"}, false, &pki().ca);
   TlsFixture f(dns_only);
   Config config = f.config();
   const Error e = f.get_error(config);
@@ -133,15 +135,18 @@ TEST(Tls, BadMaterialIsAConfigErrorNamingIt) {
 TEST(Tls, KubeconfigWithInlineCredentialsReachesTheServer) {
   TlsFixture f;
   testing::TempDir dir;
-  const auto path = dir.write(
-      "config", "current-context: test\n"
+  const auto path =
+      dir.write("config",
+                "current-context: test\n"
                 "clusters: [{name: c, cluster: {server: \"https://127.0.0.1:" +
-                    std::to_string(f.server_.port()) + "\", certificate-authority-data: " +
-                    base64_encode(pki().ca.cert_pem) + "}}]\n"
-                "users: [{name: u, user: {client-certificate-data: " +
-                    base64_encode(pki().client.cert_pem) + ", client-key-data: " +
-                    base64_encode(pki().client.key_pem) + "}}]\n"
-                "contexts: [{name: test, context: {cluster: c, user: u}}]\n");
+                    std::to_string(f.server_.port()) +
+                    "\", certificate-authority-data: " + base64_encode(pki().ca.cert_pem) +
+                    "}}]\n"
+                    "users: [{name: u, user: {client-certificate-data: " +
+                    base64_encode(pki().client.cert_pem) +
+                    ", client-key-data: " + base64_encode(pki().client.key_pem) +
+                    "}}]\n"
+                    "contexts: [{name: test, context: {cluster: c, user: u}}]\n");
   EXPECT_TRUE(f.get(load_kubeconfig(path))["ok"].GetBool());
 }
 

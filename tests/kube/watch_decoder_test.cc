@@ -9,11 +9,14 @@ namespace tierguard::kube {
 namespace {
 
 const std::string kAdded =
-    R"({"type":"ADDED","object":{"metadata":{"name":"a","resourceVersion":"10"}}})" "\n";
+    R"({"type":"ADDED","object":{"metadata":{"name":"a","resourceVersion":"10"}}})"
+    "\n";
 const std::string kDeleted =
-    R"({"type":"DELETED","object":{"metadata":{"name":"b","resourceVersion":"11"}}})" "\n";
+    R"({"type":"DELETED","object":{"metadata":{"name":"b","resourceVersion":"11"}}})"
+    "\n";
 const std::string kBookmark =
-    R"({"type":"BOOKMARK","object":{"kind":"Pod","metadata":{"resourceVersion":"12"}}})" "\n";
+    R"({"type":"BOOKMARK","object":{"kind":"Pod","metadata":{"resourceVersion":"12"}}})"
+    "\n";
 
 TEST(WatchDecoder, EventsSplitAtEveryPossibleBoundary) {
   const std::string stream = kAdded + kDeleted + kBookmark;
@@ -76,8 +79,7 @@ TEST(WatchDecoder, GarbageIsADecodeError) {
   for (const std::string& bad :
        {std::string("not json\n"), std::string("[1,2]\n"), std::string("{\"object\":{}}\n"),
         std::string("{\"type\":\"ADDED\"}\n"), std::string("{\"type\":\"ADDED\",\"object\":3}\n"),
-        std::string("{\"type\":\"EXPLODED\",\"object\":{}}\n"),
-        std::string(2000, '[') + "\n"}) {
+        std::string("{\"type\":\"EXPLODED\",\"object\":{}}\n"), std::string(2000, '[') + "\n"}) {
     WatchDecoder decoder(1 << 20);
     std::deque<WatchEvent> out;
     try {

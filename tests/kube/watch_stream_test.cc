@@ -30,7 +30,8 @@ struct StreamFixture : testing::ClientFixture {
 TEST(WatchStream, ManyEventsPerChunkInOrderThenCleanEnd) {
   StreamFixture f;
   std::string burst;
-  for (int i = 0; i < 50; ++i) burst += event_line("ADDED", "p" + std::to_string(i), std::to_string(10 + i), "prod");
+  for (int i = 0; i < 50; ++i)
+    burst += event_line("ADDED", "p" + std::to_string(i), std::to_string(10 + i), "prod");
   f.peer.expect("GET", kWatch, Reply::stream({burst}));
   auto stream = f.open();
   for (int i = 0; i < 50; ++i) {
@@ -98,8 +99,9 @@ TEST(WatchStream, SilenceLongerThanTheIdleTimeoutDrops) {
 TEST(WatchStream, TruncatedChunkedBodyIsATransportError) {
   StreamFixture f;
   Reply truncated;
-  truncated.raw = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-                  "10\r\n{\"type\":\"ADDED\"";  // chunk says 16 bytes, then the peer vanishes
+  truncated.raw =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "10\r\n{\"type\":\"ADDED\"";  // chunk says 16 bytes, then the peer vanishes
   f.peer.expect("GET", kWatch, truncated);
   auto stream = f.open();
   const Error e = f.fails(stream->next());

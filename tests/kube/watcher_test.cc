@@ -46,15 +46,16 @@ struct WatcherFixture : testing::ClientFixture {
 
 TEST(Watcher, PagedListThenWatchWithEventsSplitAcrossChunks) {
   WatcherFixture f;
-  f.peer.expect("GET", "/api/v1/namespaces?limit=2",
-                Reply::json(200, list_json({object_json("a", "3"), object_json("b", "4")}, "10", "p/2")));
+  f.peer.expect(
+      "GET", "/api/v1/namespaces?limit=2",
+      Reply::json(200, list_json({object_json("a", "3"), object_json("b", "4")}, "10", "p/2")));
   f.peer.expect("GET", "/api/v1/namespaces?limit=2&continue=p%2F2",
                 Reply::json(200, list_json({object_json("c", "5")}, "10")));
   const std::string modified = event_line("MODIFIED", "a", "12");
-  f.peer.expect("GET", watch_target("10"),
-                Reply::stream({event_line("ADDED", "d", "11") + modified.substr(0, 9),
-                               modified.substr(9, 20), modified.substr(29) + bookmark_line("15"),
-                               event_line("DELETED", "b", "16")}));
+  f.peer.expect(
+      "GET", watch_target("10"),
+      Reply::stream({event_line("ADDED", "d", "11") + modified.substr(0, 9), modified.substr(9, 20),
+                     modified.substr(29) + bookmark_line("15"), event_line("DELETED", "b", "16")}));
   WatcherConfig config;
   config.page_size = 2;
   Watcher w = f.make(config);
@@ -67,8 +68,8 @@ TEST(Watcher, PagedListThenWatchWithEventsSplitAcrossChunks) {
   EXPECT_EQ(f.step(w, sink), Outcome::kProgress);
   EXPECT_EQ(w.phase(), Phase::kInitListed);
   EXPECT_EQ(w.resource_version(), "10");
-  EXPECT_EQ(sink.take(), (Calls{"init_start", "init_apply a@3", "init_apply b@4",
-                                "init_apply c@5", "init_done"}));
+  EXPECT_EQ(sink.take(), (Calls{"init_start", "init_apply a@3", "init_apply b@4", "init_apply c@5",
+                                "init_done"}));
   EXPECT_EQ(f.step(w, sink), Outcome::kTransition);
   EXPECT_EQ(w.phase(), Phase::kWatching);
   for (int i = 0; i < 4; ++i) EXPECT_EQ(f.step(w, sink), Outcome::kProgress);
@@ -86,7 +87,7 @@ TEST(Watcher, BookmarkAdvancesTheResumePointWithoutOutput) {
   f.peer.expect("GET", watch_target("40"), Reply::stream({event_line("ADDED", "x", "41")}));
   Watcher w = f.make();
   testing::RecordingSink sink;
-  for (int i = 0; i < 3; ++i) f.step(w, sink);  // start, list, watch
+  for (int i = 0; i < 3; ++i) f.step(w, sink);     // start, list, watch
   EXPECT_EQ(f.step(w, sink), Outcome::kProgress);  // the bookmark
   EXPECT_EQ(w.resource_version(), "40");
   f.step(w, sink);  // end
@@ -99,8 +100,8 @@ TEST(Watcher, BookmarkAdvancesTheResumePointWithoutOutput) {
 TEST(Watcher, DroppedStreamResumesFromTheLastDeliveredVersion) {
   WatcherFixture f;
   f.peer.expect("GET", kList, Reply::json(200, list_json({object_json("a", "3")}, "10")));
-  Reply dropped = Reply::stream({event_line("ADDED", "b", "11"), "{\"type\":\"MODIFIED\",\"obj"},
-                                false);
+  Reply dropped =
+      Reply::stream({event_line("ADDED", "b", "11"), "{\"type\":\"MODIFIED\",\"obj"}, false);
   dropped.close_after = true;  // connection reset mid-event
   f.peer.expect("GET", watch_target("10"), dropped);
   f.peer.expect("GET", watch_target("11"), Reply::stream({event_line("MODIFIED", "b", "12")}));
@@ -121,12 +122,15 @@ TEST(Watcher, DroppedStreamResumesFromTheLastDeliveredVersion) {
 
 TEST(Watcher, GoneEventRelistsAndSwapsTheStoreAtomically) {
   WatcherFixture f;
-  f.peer.expect("GET", kList,
-                Reply::json(200, list_json({object_json("a", "3"), object_json("b", "4"),
-                                            object_json("c", "5")}, "10")));
+  f.peer.expect(
+      "GET", kList,
+      Reply::json(
+          200,
+          list_json({object_json("a", "3"), object_json("b", "4"), object_json("c", "5")}, "10")));
   f.peer.expect("GET", watch_target("10"), Reply::stream({gone_line()}, false));
-  f.peer.expect("GET", kList,
-                Reply::json(200, list_json({object_json("a", "21"), object_json("d", "22")}, "30")));
+  f.peer.expect(
+      "GET", kList,
+      Reply::json(200, list_json({object_json("a", "21"), object_json("d", "22")}, "30")));
   Watcher w = f.make();
   ObjectStore store;
   for (int i = 0; i < 3; ++i) f.step(w, store);
@@ -181,8 +185,8 @@ TEST(Watcher, ExpiredContinueTokenRestartsTheList) {
   EXPECT_EQ(w.phase(), Phase::kEmpty);
   f.step(w, sink);
   f.step(w, sink);
-  EXPECT_EQ(sink.take(), (Calls{"init_start", "init_apply a@3", "init_start", "init_apply b@7",
-                                "init_done"}));
+  EXPECT_EQ(sink.take(),
+            (Calls{"init_start", "init_apply a@3", "init_start", "init_apply b@7", "init_done"}));
   f.expect_script_done();
 }
 
@@ -211,9 +215,9 @@ TEST(Watcher, GarbageAndMissingVersions) {
   WatcherFixture f;
   f.peer.expect("GET", kList, Reply::json(200, list_json({}, "10")));
   f.peer.expect("GET", watch_target("10"), Reply::stream({"<html>proxy error</html>\n"}, false));
-  f.peer.expect("GET", watch_target("10"),
-                Reply::stream({"{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"n\"}}}\n"},
-                              false));
+  f.peer.expect(
+      "GET", watch_target("10"),
+      Reply::stream({"{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"n\"}}}\n"}, false));
   f.peer.expect("GET", kList, Reply::json(200, "{\"kind\":\"List\",\"items\":[]}"));
   Watcher w = f.make();
   testing::RecordingSink sink;
@@ -234,14 +238,16 @@ TEST(Watcher, GarbageAndMissingVersions) {
 
 TEST(Watcher, SelectorsNamespaceAndAnySemanticReachTheUrls) {
   WatcherFixture f;
-  f.peer.expect("GET",
-                "/api/v1/namespaces/prod/pods?labelSelector=app%3Dweb&fieldSelector=spec.nodeName%3Dn1"
-                "&resourceVersion=0&resourceVersionMatch=NotOlderThan&limit=100",
-                Reply::json(200, list_json({}, "10", "more")));
-  f.peer.expect("GET",
-                "/api/v1/namespaces/prod/pods?labelSelector=app%3Dweb&fieldSelector=spec.nodeName%3Dn1"
-                "&limit=100&continue=more",
-                Reply::json(200, list_json({}, "10")));
+  f.peer.expect(
+      "GET",
+      "/api/v1/namespaces/prod/pods?labelSelector=app%3Dweb&fieldSelector=spec.nodeName%3Dn1"
+      "&resourceVersion=0&resourceVersionMatch=NotOlderThan&limit=100",
+      Reply::json(200, list_json({}, "10", "more")));
+  f.peer.expect(
+      "GET",
+      "/api/v1/namespaces/prod/pods?labelSelector=app%3Dweb&fieldSelector=spec.nodeName%3Dn1"
+      "&limit=100&continue=more",
+      Reply::json(200, list_json({}, "10")));
   f.peer.expect("GET",
                 "/api/v1/namespaces/prod/pods?watch=true&labelSelector=app%3Dweb"
                 "&fieldSelector=spec.nodeName%3Dn1&resourceVersion=10&timeoutSeconds=60",
@@ -257,7 +263,7 @@ TEST(Watcher, SelectorsNamespaceAndAnySemanticReachTheUrls) {
   config.max_watch_timeout = 60s;
   Watcher w(*f.client_, resources::pods(), config);
   testing::RecordingSink sink;
-  for (int i = 0; i < 4; ++i) f.step(w, sink);  // start, two pages, watch
+  for (int i = 0; i < 4; ++i) f.step(w, sink);         // start, two pages, watch
   EXPECT_EQ(f.step(w, sink), Outcome::kUnproductive);  // ended without a single event
   f.expect_script_done();
 }
@@ -281,9 +287,9 @@ TEST(Watcher, RunBacksOffOnSimulatedTimeAndResetsAfterProgress) {
   w.on_error([&](const Error& e) { errors.push_back(e.what()); });
   testing::RecordingSink sink;
   boost::asio::cancellation_signal cancel;
-  auto done = boost::asio::co_spawn(f.ioc, w.run(sink),
-                                    boost::asio::bind_cancellation_slot(cancel.slot(),
-                                                                        boost::asio::use_future));
+  auto done = boost::asio::co_spawn(
+      f.ioc, w.run(sink),
+      boost::asio::bind_cancellation_slot(cancel.slot(), boost::asio::use_future));
   testing::drive(f.ioc, f.clock, [&] { return sink.calls.size() == 4; });
   cancel.emit(boost::asio::cancellation_type::terminal);
   testing::drive(f.ioc, f.clock, [&] { return done.wait_for(0s) == std::future_status::ready; });
@@ -294,10 +300,10 @@ TEST(Watcher, RunBacksOffOnSimulatedTimeAndResetsAfterProgress) {
     EXPECT_EQ(e.kind(), ErrorKind::kCancelled) << e.what();
   }
   EXPECT_EQ(sink.calls, (Calls{"init_start", "init_apply a@3", "init_done", "apply b@11"}));
-  const std::vector<Clock::Duration> expected{800ms, 1600ms, 3200ms,  // list failing
-                                              800ms,                  // reset by init_done
-                                              7000ms,                 // Retry-After > 1600ms
-                                              3200ms};                // unproductive watch
+  const std::vector<Clock::Duration> expected{800ms,  1600ms, 3200ms,  // list failing
+                                              800ms,                   // reset by init_done
+                                              7000ms,                  // Retry-After > 1600ms
+                                              3200ms};                 // unproductive watch
   EXPECT_EQ(f.clock.history(), expected);
   EXPECT_EQ(errors.size(), 5u);
   f.expect_script_done();

@@ -1,14 +1,13 @@
 #pragma once
 
-#include <chrono>
-#include <functional>
-#include <future>
-#include <stdexcept>
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <chrono>
+#include <functional>
+#include <future>
+#include <stdexcept>
 
 #include "fake_clock.h"
 

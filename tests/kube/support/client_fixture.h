@@ -1,11 +1,10 @@
 #pragma once
 
-#include <future>
-#include <memory>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <future>
+#include <memory>
 
 #include "async_test.h"
 #include "fake_clock.h"
@@ -39,9 +38,8 @@ struct ClientFixture {
   template <class T>
   T go(boost::asio::awaitable<T> work) {
     auto future = boost::asio::co_spawn(ioc, std::move(work), boost::asio::use_future);
-    drive(ioc, clock, [&] {
-      return future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-    });
+    drive(ioc, clock,
+          [&] { return future.wait_for(std::chrono::seconds(0)) == std::future_status::ready; });
     return future.get();
   }
 

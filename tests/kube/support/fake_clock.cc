@@ -1,7 +1,6 @@
 #include "fake_clock.h"
 
 #include <algorithm>
-
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,10 +11,12 @@ namespace tierguard::kube::testing {
 FakeClock::FakeClock()
     : start_(TimePoint(std::chrono::hours(1000))),
       now_(start_),
-      wall_start_(std::chrono::sys_days(std::chrono::year(2024) / 5 / 1) + std::chrono::hours(12)) {}
+      wall_start_(std::chrono::sys_days(std::chrono::year(2024) / 5 / 1) + std::chrono::hours(12)) {
+}
 
 std::chrono::system_clock::time_point FakeClock::wall_now() const {
-  return wall_start_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(now_ - start_);
+  return wall_start_ +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(now_ - start_);
 }
 
 boost::asio::awaitable<void> FakeClock::sleep(Duration duration) {

@@ -1,9 +1,8 @@
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <vector>
-
-#include <boost/asio/steady_timer.hpp>
 
 #include "kube/clock.h"
 

@@ -47,7 +47,8 @@ inline std::string event_line(const std::string& type, const std::string& name,
 
 inline std::string bookmark_line(const std::string& rv) {
   return "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Namespace\",\"metadata\":{"
-         "\"resourceVersion\":\"" + rv + "\"}}}\n";
+         "\"resourceVersion\":\"" +
+         rv + "\"}}}\n";
 }
 
 inline std::string gone_line() {

@@ -61,9 +61,11 @@ KeyPair make_certificate(const std::string& common_name, const std::vector<std::
   Ptr<X509> issuer_cert;
   Ptr<EVP_PKEY> issuer_key;
   if (issuer != nullptr) {
-    Ptr<BIO> cbio(BIO_new_mem_buf(issuer->cert_pem.data(), static_cast<int>(issuer->cert_pem.size())));
+    Ptr<BIO> cbio(
+        BIO_new_mem_buf(issuer->cert_pem.data(), static_cast<int>(issuer->cert_pem.size())));
     issuer_cert.reset(PEM_read_bio_X509(cbio.get(), nullptr, nullptr, nullptr));
-    Ptr<BIO> kbio(BIO_new_mem_buf(issuer->key_pem.data(), static_cast<int>(issuer->key_pem.size())));
+    Ptr<BIO> kbio(
+        BIO_new_mem_buf(issuer->key_pem.data(), static_cast<int>(issuer->key_pem.size())));
     issuer_key.reset(PEM_read_bio_PrivateKey(kbio.get(), nullptr, nullptr, nullptr));
     check(issuer_cert && issuer_key, "issuer");
     X509_set_issuer_name(cert.get(), X509_get_subject_name(issuer_cert.get()));

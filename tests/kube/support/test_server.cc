@@ -1,5 +1,6 @@
 #include "test_server.h"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -10,7 +11,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -132,7 +132,8 @@ asio::awaitable<void> TestServer::accept_loop() {
   std::weak_ptr<bool> alive = alive_;
   for (;;) {
     error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (alive.expired() || !*alive.lock() || ec) co_return;
     ++connections_;
     asio::co_spawn(ioc_, session(std::move(socket)), asio::detached);
@@ -205,7 +206,8 @@ asio::awaitable<void> TestServer::serve(Stream& stream) {
 }
 
 ScriptedPeer::ScriptedPeer(asio::io_context& ioc, std::shared_ptr<asio::ssl::context> tls)
-    : server_(ioc, [this](const RecordedRequest& r) { return handle(r); }, std::move(tls)) {}
+    : server_(
+          ioc, [this](const RecordedRequest& r) { return handle(r); }, std::move(tls)) {}
 
 ScriptedPeer& ScriptedPeer::expect(std::string method, std::string target, Reply reply,
                                    std::function<void(const RecordedRequest&)> check) {

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <deque>
 #include <functional>
 #include <map>
@@ -8,11 +12,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
 
 #include "kube/config.h"
 
@@ -41,8 +40,7 @@ struct Reply {
   bool hang = false;                // never answer; wait for the client to go away
 
   static Reply json(unsigned status, std::string body);
-  static Reply status_error(unsigned status, const std::string& reason,
-                            const std::string& message);
+  static Reply status_error(unsigned status, const std::string& reason, const std::string& message);
   // A chunked watch response: `chunks` verbatim; `end` decides clean end vs. left open.
   static Reply stream(std::vector<std::string> chunks, bool end = true);
 };
