@@ -20,9 +20,13 @@ constexpr std::size_t kMaxErrorBody = 1u << 20;
 std::string where(const ResourceType& type, std::string_view ns, std::string_view name = {}) {
   std::string out = type.describe();
   if (!name.empty()) {
-    out += " " + object_key(type.namespaced ? ns : std::string_view{}, name);
+    out += ' ';
+    out += object_key(type.namespaced ? ns : std::string_view{}, name);
+  } else if (type.namespaced && ns.empty()) {
+    out += " (all namespaces)";
   } else if (type.namespaced) {
-    out += ns.empty() ? " (all namespaces)" : " in " + std::string(ns);
+    out += " in ";
+    out += ns;
   }
   return out;
 }

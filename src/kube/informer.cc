@@ -121,4 +121,19 @@ bool all_synced(std::span<const Informer* const> informers) {
   return true;
 }
 
+boost::asio::awaitable<bool> wait_for_sync(std::span<const Informer* const> informers,
+                                           Clock& clock, std::chrono::milliseconds timeout) {
+  constexpr auto kPoll = std::chrono::milliseconds(100);
+  const auto deadline = clock.now() + timeout;
+  while (!all_synced(informers)) {
+    if (clock.now() >= deadline) co_return false;
+    try {
+      co_await clock.sleep(kPoll);
+    } catch (...) {
+      rethrow_with_context("waiting for informers to sync", ErrorKind::kCancelled);
+    }
+  }
+  co_return true;
+}
+
 }  // namespace tierguard::kube

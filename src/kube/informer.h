@@ -53,4 +53,9 @@ class Informer {
 // Readiness of a set of informers: every initial list is in.
 bool all_synced(std::span<const Informer* const> informers);
 
+// Waits (polling every 100ms on `clock`) until all informers synced; false after `timeout`.
+// The span must stay valid while waiting.
+boost::asio::awaitable<bool> wait_for_sync(std::span<const Informer* const> informers,
+                                           Clock& clock, std::chrono::milliseconds timeout);
+
 }  // namespace tierguard::kube

@@ -60,9 +60,11 @@ TEST(Informer, ReportsErrorsAndIsNotSyncedUntilTheListSucceeds) {
   testing::drive(f.ioc, f.clock, [&] { return first.last_error().has_value(); });
   EXPECT_FALSE(first.has_synced());
   EXPECT_NE(first.last_error()->find("list namespaces: 403 Forbidden"), std::string::npos);
-  testing::drive(f.ioc, f.clock, [&] { return first.has_synced(); });
+  const Informer* only_first[] = {&first};
+  EXPECT_TRUE(f.go(wait_for_sync(only_first, f.clock, std::chrono::seconds(10))));
   const Informer* all[] = {&first, &second};
   EXPECT_FALSE(all_synced(all));  // `second` never started
+  EXPECT_FALSE(f.go(wait_for_sync(all, f.clock, std::chrono::seconds(1))));
   first.stop();
   testing::drive(f.ioc, f.clock, [&] { return !first.running(); });
   f.expect_script_done();

@@ -134,7 +134,8 @@ asio::awaitable<void> TestServer::accept_loop() {
     error_code ec;
     tcp::socket socket =
         co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (alive.expired() || !*alive.lock() || ec) co_return;
+    const auto flag = alive.lock();
+    if (!flag || !*flag || ec) co_return;
     ++connections_;
     asio::co_spawn(ioc_, session(std::move(socket)), asio::detached);
   }
