@@ -127,6 +127,7 @@ struct EventRecorder::State {
       auto oldest = std::min_element(
           entries.begin(), entries.end(),
           [](const auto& a, const auto& b) { return a.second.last_seen < b.second.last_seen; });
+      if (oldest == entries.end()) break;
       entries.erase(oldest);
     }
   }
