@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "kube/base64.h"
 #include "kube/error.h"
 #include "temp_dir.h"
@@ -224,6 +226,37 @@ TEST(Kubeconfig, HugeFileIsRefusedBeforeReading) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("kubeconfig: "), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace tierguard::kube
+
+namespace tierguard::kube {
+namespace {
+
+// Deterministic fuzzing: mutated kubeconfigs parse or fail with a typed kConfig error.
+TEST(Kubeconfig, MutatedConfigsNeverCrash) {
+  const std::string seed = good_config();
+  std::mt19937 rng(777);
+  for (int round = 0; round < 1500; ++round) {
+    std::string input = seed;
+    const int mutations = 1 + static_cast<int>(rng() % 6);
+    for (int m = 0; m < mutations; ++m) {
+      const std::size_t at = rng() % input.size();
+      switch (rng() % 4) {
+        case 0: input[at] = " :-[]{}\n\"'&*!|>%@`#,?"[rng() % 22]; break;
+        case 1: input.erase(at, 1 + rng() % 24); break;
+        case 2: input.insert(at, input.substr(rng() % input.size(), rng() % 60)); break;
+        default: input[at] = static_cast<char>(rng() % 256); break;
+      }
+      if (input.empty()) input = "x";
+    }
+    try {
+      parse_kubeconfig(input, "/nonexistent", "", "kubeconfig fuzz");
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kConfig) << e.what();
+    }
   }
 }
 

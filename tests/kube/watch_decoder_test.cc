@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "kube/error.h"
 #include "kube/json.h"
 
@@ -102,6 +104,49 @@ TEST(WatchDecoder, TruncatedFinalEventIsReported) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace tierguard::kube
+
+namespace tierguard::kube {
+namespace {
+
+// Deterministic fuzzing: mutated event streams fed in random pieces either decode or fail
+// with a typed error; memory stays within the event limit.
+TEST(WatchDecoder, MutatedStreamsNeverCrash) {
+  const std::string seed = kAdded + kDeleted + kBookmark +
+                           R"({"type":"ERROR","object":{"kind":"Status","code":410}})" "\n";
+  std::mt19937 rng(12345);
+  for (int round = 0; round < 3000; ++round) {
+    std::string input = seed;
+    const int mutations = 1 + static_cast<int>(rng() % 8);
+    for (int m = 0; m < mutations; ++m) {
+      const std::size_t at = rng() % input.size();
+      switch (rng() % 4) {
+        case 0: input[at] = static_cast<char>(rng() % 256); break;
+        case 1: input.erase(at, 1 + rng() % 16); break;
+        case 2: input.insert(at, std::string(1 + rng() % 4, "{}[]\":,\n\\"[rng() % 10])); break;
+        default: input.insert(at, input.substr(rng() % input.size(), rng() % 40)); break;
+      }
+      if (input.empty()) input = "\n";
+    }
+    WatchDecoder decoder(256);
+    std::deque<WatchEvent> out;
+    try {
+      std::size_t pos = 0;
+      while (pos < input.size()) {
+        const std::size_t n = 1 + rng() % 64;
+        decoder.feed(std::string_view(input).substr(pos, n), out);
+        EXPECT_LE(decoder.buffered(), 256u);
+        pos += n;
+      }
+      decoder.finish(out);
+    } catch (const Error& e) {
+      EXPECT_TRUE(e.kind() == ErrorKind::kDecode || e.kind() == ErrorKind::kTooLarge) << e.what();
+    }
+    for (const auto& event : out) EXPECT_TRUE(event.object.IsObject());
   }
 }
 
