@@ -65,6 +65,18 @@ TEST(Tls, MutualTlsWithIpSan) {
   EXPECT_EQ(f.server_.requests().size(), 1u);
 }
 
+TEST(Tls, KeepAliveReusesTheTlsConnection) {
+  TlsFixture f;
+  ClientOptions options;
+  options.logger = null_logger();
+  Client client(f.ioc.get_executor(), f.config(), options);
+  for (int i = 0; i < 3; ++i) {
+    testing::run(f.ioc, client.get(resources::namespaces(), "", "default"));
+  }
+  EXPECT_EQ(f.server_.requests().size(), 3u);
+  EXPECT_EQ(f.server_.connections(), 1);
+}
+
 TEST(Tls, UnknownCaIsRejected) {
   TlsFixture f;
   Config config = f.config();
