@@ -5,9 +5,10 @@
 #   1. installs the system packages, builds tierguard and the control-plane tools (first run:
 #      ~10-15 minutes for kube-apiserver; later runs: seconds)
 #   2. starts etcd + kube-apiserver, installs tierguard's CRDs
-#   3. starts `tierguard webhook` (TLS certificate from the control plane's throwaway CA) with the
-#      example tiers, namespaces, ServiceAccounts and roles as its state, and registers it in a
-#      ValidatingWebhookConfiguration (failurePolicy Fail, 5 s timeout)
+#   3. creates the example namespaces, ServiceAccounts, tiers and roles with kubectl, starts
+#      `tierguard run` (it follows the cluster through list+watch; TLS certificate from the
+#      control plane's throwaway CA) and registers it in a ValidatingWebhookConfiguration
+#      (failurePolicy Fail, 5 s timeout)
 #   4. `kubectl apply`s the example bindings and workloads: some are admitted, some are denied
 #      with tierguard's reason, some are admitted with a warning
 #   5. stops everything it started (also on Ctrl-C or failure)
@@ -67,25 +68,24 @@ export KUBECONFIG
 kubectl() { "$root/bin/kubectl" "$@"; }
 kubectl version -o yaml | grep gitVersion | sed 's/^/  /'
 
-say "starting tierguard webhook (state: example tiers, namespaces, ServiceAccounts, roles)"
-bin/tg-controlplane serving-cert --work-dir "$work/cp" --out-dir "$work/tls" >/dev/null
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-"$tierguard" webhook --listen "127.0.0.1:$port" --tls-cert "$work/tls/tls.crt" --tls-key "$work/tls/tls.key" \
-  --state examples/tiers.yaml --state examples/namespaces.yaml --state examples/serviceaccounts.yaml \
-  --state examples/roles.yaml 2>"$work/tierguard.log" &
-pids+=($!)
-for _ in $(seq 1 100); do
-  curl -fsS --cacert "$work/cp/ca.crt" "https://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  kill -0 "${pids[1]}" 2>/dev/null || { echo "demo: tierguard exited:" >&2; tail -n 20 "$work/tierguard.log" >&2; exit 1; }
-  sleep 0.1
-done
-echo "  serving https://127.0.0.1:$port (ready)"
-
 say "creating the example namespaces, ServiceAccounts, tiers and roles"
 kubectl apply -f examples/namespaces.yaml -f examples/serviceaccounts.yaml -f examples/tiers.yaml -f examples/roles.yaml
 # No controller-manager runs here, so the namespaces' "default" ServiceAccounts are made by hand.
 for ns in dev staging prod ci legacy; do kubectl create serviceaccount default -n "$ns" >/dev/null 2>&1 || true; done
 kubectl get privilegetiers
+
+say "starting tierguard run (follows the cluster; no state files)"
+bin/tg-controlplane serving-cert --work-dir "$work/cp" --out-dir "$work/tls" >/dev/null
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+"$tierguard" run --listen "127.0.0.1:$port" --tls-cert "$work/tls/tls.crt" --tls-key "$work/tls/tls.key" \
+  --kubeconfig "$KUBECONFIG" 2>"$work/tierguard.log" &
+pids+=($!)
+for _ in $(seq 1 300); do
+  curl -fsS --cacert "$work/cp/ca.crt" "https://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  kill -0 "${pids[1]}" 2>/dev/null || { echo "demo: tierguard exited:" >&2; tail -n 20 "$work/tierguard.log" >&2; exit 1; }
+  sleep 0.1
+done
+echo "  serving https://127.0.0.1:$port (ready: every initial list is in)"
 
 say "registering tierguard as a validating admission webhook"
 ca_bundle="$(base64 -w0 "$work/cp/ca.crt")"
@@ -120,9 +120,8 @@ YAML
 kubectl apply -f "$work/webhook.yaml"
 # The apiserver picks the configuration up asynchronously; wait until a denied probe is denied.
 for _ in $(seq 1 100); do
-  if kubectl run tierguard-probe -n prod --image=busybox --dry-run=server -o name 2>&1 | grep -q "denied the request"; then
-    break
-  fi
+  probe="$(kubectl run tierguard-probe -n prod --image=busybox --dry-run=server -o name 2>&1 || true)"
+  case "$probe" in *"denied the request"*) break ;; esac
   sleep 0.2
 done
 

@@ -219,6 +219,55 @@ bool Snapshot::remove_workload(policy::WorkloadKind kind, std::string_view ns, s
   return map.erase(ns, name);
 }
 
+bool Snapshot::remove(ObjectKind kind, std::string_view ns, std::string_view name) {
+  using policy::WorkloadKind;
+  switch (kind) {
+    case ObjectKind::kTier: return remove_tier(name);
+    case ObjectKind::kNamespace: return remove_namespace(name);
+    case ObjectKind::kServiceAccount: return remove_service_account(ns, name);
+    case ObjectKind::kRole: return remove_role(policy::RoleKind::kRole, ns, name);
+    case ObjectKind::kClusterRole: return remove_role(policy::RoleKind::kClusterRole, "", name);
+    case ObjectKind::kRoleBinding: return remove_binding(policy::BindingKind::kRoleBinding, ns, name);
+    case ObjectKind::kClusterRoleBinding:
+      return remove_binding(policy::BindingKind::kClusterRoleBinding, "", name);
+    case ObjectKind::kPod: return remove_workload(WorkloadKind::kPod, ns, name);
+    case ObjectKind::kDeployment: return remove_workload(WorkloadKind::kDeployment, ns, name);
+    case ObjectKind::kStatefulSet: return remove_workload(WorkloadKind::kStatefulSet, ns, name);
+    case ObjectKind::kDaemonSet: return remove_workload(WorkloadKind::kDaemonSet, ns, name);
+    case ObjectKind::kReplicaSet: return remove_workload(WorkloadKind::kReplicaSet, ns, name);
+    case ObjectKind::kJob: return remove_workload(WorkloadKind::kJob, ns, name);
+    case ObjectKind::kCronJob: return remove_workload(WorkloadKind::kCronJob, ns, name);
+  }
+  return false;
+}
+
+void Snapshot::for_each_key(ObjectKind kind,
+                            const std::function<void(std::string_view, std::string_view)>& visit) const {
+  const auto workload_map = [&](policy::WorkloadKind k) -> const NamespacedMap<policy::Workload>& {
+    return workloads_[static_cast<size_t>(k)];
+  };
+  switch (kind) {
+    case ObjectKind::kTier:
+      for (const auto& t : tiers_) visit("", t.name);
+      return;
+    case ObjectKind::kNamespace:
+      for (const auto& [name, ns] : namespaces_) visit("", name);
+      return;
+    case ObjectKind::kServiceAccount: return accounts_.for_each_key(visit);
+    case ObjectKind::kRole: return roles_.for_each_key(visit);
+    case ObjectKind::kClusterRole: return cluster_roles_.for_each_key(visit);
+    case ObjectKind::kRoleBinding: return role_bindings_.for_each_key(visit);
+    case ObjectKind::kClusterRoleBinding: return cluster_role_bindings_.for_each_key(visit);
+    case ObjectKind::kPod: return pods_.for_each_key(visit);
+    case ObjectKind::kDeployment: return workload_map(policy::WorkloadKind::kDeployment).for_each_key(visit);
+    case ObjectKind::kStatefulSet: return workload_map(policy::WorkloadKind::kStatefulSet).for_each_key(visit);
+    case ObjectKind::kDaemonSet: return workload_map(policy::WorkloadKind::kDaemonSet).for_each_key(visit);
+    case ObjectKind::kReplicaSet: return workload_map(policy::WorkloadKind::kReplicaSet).for_each_key(visit);
+    case ObjectKind::kJob: return workload_map(policy::WorkloadKind::kJob).for_each_key(visit);
+    case ObjectKind::kCronJob: return workload_map(policy::WorkloadKind::kCronJob).for_each_key(visit);
+  }
+}
+
 std::vector<std::string> Snapshot::problems() const {
   std::vector<std::string> out;
   const policy::PrivilegeTier* first_default = nullptr;

@@ -7,6 +7,7 @@
 
 #include "policy/cluster_view.h"
 #include "state/namespaced_map.h"
+#include "state/object_decoder.h"
 #include "state/string_pool.h"
 
 namespace tierguard::state {
@@ -35,6 +36,11 @@ class Snapshot final : public policy::ClusterView {
   bool remove_binding(policy::BindingKind kind, std::string_view ns, std::string_view name);
   void upsert_workload(policy::Workload workload);
   bool remove_workload(policy::WorkloadKind kind, std::string_view ns, std::string_view name);
+
+  // Removal and enumeration by kind, for feeds that reconcile a relist with what is stored.
+  bool remove(ObjectKind kind, std::string_view ns, std::string_view name);
+  void for_each_key(ObjectKind kind,
+                    const std::function<void(std::string_view ns, std::string_view name)>& visit) const;
 
   // Inconsistencies between objects (e.g. two default tiers), one message each.
   std::vector<std::string> problems() const;

@@ -70,8 +70,42 @@ void fill_identity(state::DecodedObject& decoded, const AdmissionRequest& reques
 
 }  // namespace
 
-PolicyReviewer::PolicyReviewer(std::shared_ptr<state::LiveState> state, policy::PolicyOptions options)
-    : state_(std::move(state)), options_(std::move(options)) {}
+PolicyReviewer::PolicyReviewer(std::shared_ptr<state::LiveState> state, policy::PolicyOptions options,
+                               state::MissingObjectFetcher* fetcher)
+    : state_(std::move(state)), options_(std::move(options)), fetcher_(fetcher) {}
+
+void PolicyReviewer::fill_cache_miss(const state::DecodedObject& decoded) {
+  const auto* workload = std::get_if<policy::Workload>(&decoded.value);
+  if (fetcher_ == nullptr || workload == nullptr) return;
+  if (options_.is_exempt_namespace(workload->namespace_name)) return;
+  const std::string account = workload->pod.effective_service_account();
+  // What is missing, in order of likelihood; at most one GET per review.
+  struct Miss {
+    state::ObjectKind kind;
+    std::string ns, name;
+  };
+  std::optional<Miss> miss;
+  state_->read([&](const state::Snapshot& s) {
+    const auto* sa = s.find_service_account(workload->namespace_name, account);
+    if (sa == nullptr) {
+      miss = Miss{state::ObjectKind::kServiceAccount, workload->namespace_name, account};
+    } else if (s.find_namespace(workload->namespace_name) == nullptr) {
+      miss = Miss{state::ObjectKind::kNamespace, "", workload->namespace_name};
+    } else if (auto tier = policy::find_label(sa->annotations, policy::kTierAnnotation);
+               tier && s.find_tier(*tier) == nullptr) {
+      miss = Miss{state::ObjectKind::kTier, "", std::string(*tier)};
+    }
+  });
+  if (!miss) return;
+  auto fetched = fetcher_->fetch(miss->kind, miss->ns, miss->name);
+  if (!fetched) return;
+  try {
+    auto object = state::decode_object_as(miss->kind, *fetched);
+    state_->write([&](state::Snapshot& s) { state::apply_object(s, object); });
+  } catch (const state::DecodeError&) {
+    // Undecodable: decide without it (the informer reports it).
+  }
+}
 
 AdmissionResponse PolicyReviewer::review(Route route, const AdmissionRequest& request) {
   if (request.operation == Operation::kDelete || request.object == nullptr) {
@@ -97,6 +131,7 @@ AdmissionResponse PolicyReviewer::review(Route route, const AdmissionRequest& re
   }
   if (!state::is_reviewable(decoded)) return AdmissionResponse::allow();
   fill_identity(decoded, request);
+  fill_cache_miss(decoded);
   const auto context = context_of(request);
   auto decision = state_->read([&](const state::Snapshot& snapshot) {
     return state::review_object(snapshot, decoded, context, options_);

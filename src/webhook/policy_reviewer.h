@@ -9,22 +9,28 @@
 
 #include "policy/cluster_view.h"
 #include "state/live_state.h"
+#include "state/missing_object_fetcher.h"
 #include "webhook/reviewer.h"
 
 namespace tierguard::webhook {
 
 class PolicyReviewer final : public Reviewer {
  public:
-  PolicyReviewer(std::shared_ptr<state::LiveState> state, policy::PolicyOptions options);
+  // `fetcher` (optional, live mode) fills one cache miss per review: a ServiceAccount,
+  // Namespace or PrivilegeTier created a moment before the request that needs it.
+  PolicyReviewer(std::shared_ptr<state::LiveState> state, policy::PolicyOptions options,
+                 state::MissingObjectFetcher* fetcher = nullptr);
 
   AdmissionResponse review(Route route, const AdmissionRequest& request) override;
   bool ready() const override { return state_->ready(); }
 
  private:
   AdmissionResponse review_tier(const AdmissionRequest& request);
+  void fill_cache_miss(const state::DecodedObject& decoded);
 
   std::shared_ptr<state::LiveState> state_;
   policy::PolicyOptions options_;
+  state::MissingObjectFetcher* fetcher_;
 };
 
 // Offline mode: the manifests `tierguard check` reads (tiers, ServiceAccounts, namespaces,
