@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -200,7 +201,8 @@ func (cp *ControlPlane) AddUser(name string, groups ...string) (string, error) {
 }
 
 // Failed reports an unexpected exit of etcd or kube-apiserver: a closed channel and the
-// error once either has died.
+// error once either has died. It watches the processes running when it is called; a
+// StopAPIServer after it counts as an exit.
 func (cp *ControlPlane) Failed() <-chan error {
 	ch := make(chan error, 1)
 	go func() {
@@ -311,6 +313,40 @@ func (cp *ControlPlane) startEtcd(ctx context.Context) error {
 }
 
 func (cp *ControlPlane) startAPIServer(ctx context.Context) error {
+	for attempt := 1; ; attempt++ {
+		port := cp.cfg.APIServerPort
+		if port == 0 {
+			var err error
+			if port, err = FreePort(); err != nil {
+				return err
+			}
+		}
+		err := cp.runAPIServer(ctx, port)
+		if err == nil {
+			break
+		}
+		if cp.cfg.APIServerPort == 0 && attempt < portAttempts && cp.APIServer != nil && cp.APIServer.logContains("address already in use") {
+			cp.logf("kube-apiserver: its port was taken before it bound it; retrying with a new port")
+			continue
+		}
+		return err
+	}
+
+	cp.KubeconfigPath = filepath.Join(cp.Dir, "kubeconfig")
+	adminPair := &KeyPair{}
+	var err error
+	if adminPair.CertPEM, err = os.ReadFile(cp.path("admin.crt")); err != nil {
+		return err
+	}
+	if adminPair.KeyPEM, err = os.ReadFile(cp.path("admin.key")); err != nil {
+		return err
+	}
+	return WriteKubeconfig(cp.KubeconfigPath, cp.APIServerURL, cp.CA.CertPEM, "tierguard-e2e-admin", adminPair)
+}
+
+// runAPIServer starts kube-apiserver on port and waits for its /readyz. On failure the
+// process has been stopped (cp.APIServer still points at it, for its log).
+func (cp *ControlPlane) runAPIServer(ctx context.Context, port int) error {
 	admin, err := tls.LoadX509KeyPair(cp.path("admin.crt"), cp.path("admin.key"))
 	if err != nil {
 		return err
@@ -321,73 +357,108 @@ func (cp *ControlPlane) startAPIServer(ctx context.Context) error {
 	}}}
 	defer client.CloseIdleConnections()
 
-	for attempt := 1; ; attempt++ {
-		port := cp.cfg.APIServerPort
-		if port == 0 {
-			if port, err = FreePort(); err != nil {
-				return err
-			}
-		}
-		cp.APIServerURL = fmt.Sprintf("https://%s:%d", Loopback, port)
-		args := []string{
-			"--advertise-address=" + Loopback,
-			// Since 1.37 the lease endpoint reconciler refuses a loopback advertise
-			// address. Nothing runs in-cluster (no kubelet) to use the "kubernetes"
-			// Service's endpoints, so do without them.
-			"--endpoint-reconciler-type=none",
-			"--bind-address=" + Loopback,
-			"--secure-port=" + strconv.Itoa(port),
-			"--etcd-servers=" + cp.EtcdURL,
-			"--cert-dir=" + cp.pki,
-			"--tls-cert-file=" + cp.path("apiserver.crt"),
-			"--tls-private-key-file=" + cp.path("apiserver.key"),
-			"--client-ca-file=" + cp.CACertPath,
-			"--service-account-issuer=" + cp.APIServerURL + "/",
-			"--service-account-key-file=" + cp.path("sa.pub"),
-			"--service-account-signing-key-file=" + cp.path("sa.key"),
-			"--authorization-mode=RBAC",
-			// On by default; named so that nobody's flag file can silently drop them.
-			// Unlike envtest we keep the ServiceAccount plugin on, as in a real cluster:
-			// a pod's ServiceAccount must exist (there is no controller-manager to create
-			// "default"), and the plugin mutates pods before webhooks see them.
-			"--enable-admission-plugins=NamespaceLifecycle,ServiceAccount,MutatingAdmissionWebhook,ValidatingAdmissionWebhook",
-			"--service-cluster-ip-range=" + ServiceClusterIPRange,
-			"--allow-privileged=true",
-			"--profiling=false",
-		}
-		args = append(args, cp.cfg.APIServerArgs...)
-		logPath := filepath.Join(cp.logs, "kube-apiserver.log")
-		cp.logf("starting kube-apiserver on %s", cp.APIServerURL)
-		p, err := StartProcess("kube-apiserver", filepath.Join(cp.cfg.BinDir, APIServerBinary), args, logPath)
-		if err != nil {
-			return err
-		}
-		cp.APIServer = p
-		start := time.Now()
-		err = waitReady(ctx, p, cp.cfg.StartTimeout, func(c context.Context) error {
-			return httpOK(c, client, cp.APIServerURL+"/readyz")
-		})
-		if err == nil {
-			cp.logf("kube-apiserver ready after %s", time.Since(start).Round(100*time.Millisecond))
-			break
-		}
+	cp.APIServerURL = fmt.Sprintf("https://%s:%d", Loopback, port)
+	args := []string{
+		"--advertise-address=" + Loopback,
+		// Since 1.37 the lease endpoint reconciler refuses a loopback advertise
+		// address. Nothing runs in-cluster (no kubelet) to use the "kubernetes"
+		// Service's endpoints, so do without them.
+		"--endpoint-reconciler-type=none",
+		"--bind-address=" + Loopback,
+		"--secure-port=" + strconv.Itoa(port),
+		"--etcd-servers=" + cp.EtcdURL,
+		"--cert-dir=" + cp.pki,
+		"--tls-cert-file=" + cp.path("apiserver.crt"),
+		"--tls-private-key-file=" + cp.path("apiserver.key"),
+		"--client-ca-file=" + cp.CACertPath,
+		"--service-account-issuer=" + cp.APIServerURL + "/",
+		"--service-account-key-file=" + cp.path("sa.pub"),
+		"--service-account-signing-key-file=" + cp.path("sa.key"),
+		"--authorization-mode=RBAC",
+		// On by default; named so that nobody's flag file can silently drop them.
+		// Unlike envtest we keep the ServiceAccount plugin on, as in a real cluster:
+		// a pod's ServiceAccount must exist (there is no controller-manager to create
+		// "default"), and the plugin mutates pods before webhooks see them.
+		"--enable-admission-plugins=NamespaceLifecycle,ServiceAccount,MutatingAdmissionWebhook,ValidatingAdmissionWebhook",
+		"--service-cluster-ip-range=" + ServiceClusterIPRange,
+		"--allow-privileged=true",
+		"--profiling=false",
+	}
+	args = append(args, cp.cfg.APIServerArgs...)
+	logPath := filepath.Join(cp.logs, "kube-apiserver.log")
+	cp.logf("starting kube-apiserver on %s", cp.APIServerURL)
+	p, err := StartProcess("kube-apiserver", filepath.Join(cp.cfg.BinDir, APIServerBinary), args, logPath)
+	if err != nil {
+		return err
+	}
+	cp.APIServer = p
+	start := time.Now()
+	err = waitReady(ctx, p, cp.cfg.StartTimeout, func(c context.Context) error {
+		return httpOK(c, client, cp.APIServerURL+"/readyz")
+	})
+	if err != nil {
 		_ = p.Stop(5 * time.Second)
-		if cp.cfg.APIServerPort == 0 && attempt < portAttempts && p.logContains("address already in use") {
-			cp.logf("kube-apiserver: its port was taken before it bound it; retrying with a new port")
-			continue
-		}
 		return fmt.Errorf("kube-apiserver did not become ready: %w\nlast lines of %s:\n%s", err, logPath, p.LogTail(40))
 	}
+	cp.logf("kube-apiserver ready after %s", time.Since(start).Round(100*time.Millisecond))
+	return nil
+}
 
-	cp.KubeconfigPath = filepath.Join(cp.Dir, "kubeconfig")
-	adminPair := &KeyPair{}
-	if adminPair.CertPEM, err = os.ReadFile(cp.path("admin.crt")); err != nil {
+// APIServerPort is the port kube-apiserver listens on (and keeps across restarts).
+func (cp *ControlPlane) APIServerPort() int {
+	u, err := url.Parse(cp.APIServerURL)
+	if err != nil {
+		return 0
+	}
+	port, _ := strconv.Atoi(u.Port())
+	return port
+}
+
+// StopAPIServer stops kube-apiserver and leaves etcd, the PKI and the kubeconfig as they
+// are: StartAPIServer brings it back. It sends SIGTERM and, if the apiserver is still
+// shutting down after grace, SIGKILL. (With watches open a graceful shutdown takes the
+// apiserver about a minute: it drains them for the length of its request timeout. A short
+// grace ends like a crash, with every connection closed at once.) Clients see connection
+// errors meanwhile, and their watches end.
+func (cp *ControlPlane) StopAPIServer(grace time.Duration) error {
+	if cp.APIServer == nil {
+		return errors.New("kube-apiserver was never started")
+	}
+	cp.logf("stopping kube-apiserver (etcd keeps running)")
+	err := cp.APIServer.Stop(grace)
+	if cp.APIServer.Exited() {
+		return nil // killed after grace is what was asked for
+	}
+	return err
+}
+
+// StartAPIServer starts kube-apiserver again after StopAPIServer: same port, flags,
+// certificates, ServiceAccount keys and etcd, so kubeconfigs and clients stay valid and
+// every object (and resourceVersion) is still there. It returns once /readyz answers 200.
+// A port taken by someone else meanwhile is an error (the kubeconfig names that port).
+func (cp *ControlPlane) StartAPIServer(ctx context.Context) error {
+	if cp.APIServer == nil {
+		return errors.New("kube-apiserver was never started")
+	}
+	if !cp.APIServer.Exited() {
+		return errors.New("kube-apiserver is still running; StopAPIServer first")
+	}
+	port := cp.APIServerPort()
+	if port == 0 {
+		return fmt.Errorf("no port in %q", cp.APIServerURL)
+	}
+	if err := CheckPortFree(port, "kube-apiserver (restart)"); err != nil {
 		return err
 	}
-	if adminPair.KeyPEM, err = os.ReadFile(cp.path("admin.key")); err != nil {
+	return cp.runAPIServer(ctx, port)
+}
+
+// RestartAPIServer is StopAPIServer(grace) then StartAPIServer.
+func (cp *ControlPlane) RestartAPIServer(ctx context.Context, grace time.Duration) error {
+	if err := cp.StopAPIServer(grace); err != nil {
 		return err
 	}
-	return WriteKubeconfig(cp.KubeconfigPath, cp.APIServerURL, cp.CA.CertPEM, "tierguard-e2e-admin", adminPair)
+	return cp.StartAPIServer(ctx)
 }
 
 // InstallCRDs applies every *.yaml and *.yml file of dir (server-side) and waits until
