@@ -286,6 +286,11 @@ func TestLiveDecisionsFollowTheCluster(t *testing.T) {
 			t.Skipf("RoleBinding app-config missing (RoleBindingAboveTheCeilingIsDenied failed?): %v", r.Err)
 		}
 		addExec := `[{"op":"add","path":"/rules/-","value":{"apiGroups":[""],"resources":["pods/exec"],"verbs":["create"]}}]`
+		// The binding was created a moment ago: a watch that has not delivered it yet is
+		// TestLiveCacheMiss's business (RoleBindingThenRole...); here, the drift check.
+		framework.Eventually(t, convergeBound, 50*time.Millisecond, "server-side dry run of the Role edit denied", func(ctx context.Context) error {
+			return deniedNaming(c.Kubectl.Run(ctx, nil, "patch", "role", "config-reader", "-n", dev, "--dry-run=server", "--type=json", "-p", addExec), appTier, "pods/exec")
+		})
 		r := c.Kubectl.Run(ctx, nil, "patch", "role", "config-reader", "-n", dev, "--type=json", "-p", addExec)
 		if err := deniedNaming(r, appTier, "pods/exec"); err != nil {
 			t.Fatal(err)
