@@ -134,45 +134,60 @@ void LiveCluster::watch_readiness() {
     state_->set_ready(true);
     logger_.info("state synced: every initial list is in; ready");
   }
+  expire_pending();
   readiness_timer_.expires_after(std::chrono::milliseconds(all ? 1000 : 100));
   readiness_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) watch_readiness();
   });
 }
 
-std::optional<rapidjson::Document> LiveCluster::fetch(ObjectKind kind, std::string_view namespace_name,
-                                                      std::string_view name) {
-  auto promise = std::make_shared<std::promise<std::optional<rapidjson::Document>>>();
-  auto result = promise->get_future();
-  const kube::ResourceType& type = resource_of(kind);
-  std::string ns(type.namespaced ? namespace_name : std::string_view{});
-  std::string object_name(name);
-  boost::asio::co_spawn(
-      ioc_,
-      [this, &type, ns, object_name, promise]() -> boost::asio::awaitable<void> {
-        try {
-          auto doc = co_await client_->get(type, ns, object_name,
-                                           kube::CallOptions{kFetchTimeout, 1});
-          promise->set_value(std::move(doc));
-        } catch (const kube::Error& e) {
-          if (e.kind() != kube::ErrorKind::kNotFound) {
+std::vector<std::optional<rapidjson::Document>> LiveCluster::fetch(const std::vector<state::ObjectRef>& refs) {
+  using Result = std::optional<rapidjson::Document>;
+  std::vector<std::future<Result>> pending;
+  for (const auto& ref : refs) {
+    auto promise = std::make_shared<std::promise<Result>>();
+    pending.push_back(promise->get_future());
+    const kube::ResourceType& type = resource_of(ref.kind);
+    std::string ns = type.namespaced ? ref.namespace_name : std::string();
+    std::string name = ref.name;
+    boost::asio::co_spawn(
+        ioc_,
+        [this, &type, ns, name, promise]() -> boost::asio::awaitable<void> {
+          try {
+            auto doc = co_await client_->get(type, ns, name, kube::CallOptions{kFetchTimeout, 1});
+            promise->set_value(std::move(doc));
+          } catch (const kube::Error& e) {
+            if (e.kind() != kube::ErrorKind::kNotFound) {
+              logger_.warn("cache-miss fetch failed", {{"error", e.what()}});
+            }
+            promise->set_value(std::nullopt);
+          } catch (const std::exception& e) {
             logger_.warn("cache-miss fetch failed", {{"error", e.what()}});
+            promise->set_value(std::nullopt);
           }
-          promise->set_value(std::nullopt);
-        } catch (const std::exception& e) {
-          logger_.warn("cache-miss fetch failed", {{"error", e.what()}});
-          promise->set_value(std::nullopt);
-        }
-      },
-      boost::asio::detached);
-  const auto kind_label = state::kind_name(kind);
-  if (result.wait_for(kFetchTimeout + std::chrono::milliseconds(500)) != std::future_status::ready) {
-    fetches_.with({kind_label, "timeout"}).inc();
-    return std::nullopt;
+        },
+        boost::asio::detached);
   }
-  auto doc = result.get();
-  fetches_.with({kind_label, doc ? "found" : "missing"}).inc();
-  return doc;
+  // One deadline for all of them: the lookup adds at most ~2 s to a review.
+  const auto deadline = std::chrono::steady_clock::now() + kFetchTimeout + std::chrono::milliseconds(500);
+  std::vector<Result> results;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    const auto kind_label = state::kind_name(refs[i].kind);
+    if (pending[i].wait_until(deadline) != std::future_status::ready) {
+      fetches_.with({kind_label, "timeout"}).inc();
+      results.emplace_back(std::nullopt);
+      continue;
+    }
+    auto doc = pending[i].get();
+    fetches_.with({kind_label, doc ? "found" : "missing"}).inc();
+    results.push_back(std::move(doc));
+  }
+  return results;
+}
+
+void LiveCluster::expire_pending() {
+  if (state_->read([](const state::Snapshot& s) { return s.pending_count(); }) == 0) return;
+  state_->write([](state::Snapshot& s) { s.expire_pending(std::chrono::steady_clock::now()); });
 }
 
 }  // namespace tierguard::cli

@@ -38,12 +38,12 @@ class LiveCluster final : public state::MissingObjectFetcher {
   void start();
   void stop();
 
-  std::optional<rapidjson::Document> fetch(state::ObjectKind kind, std::string_view namespace_name,
-                                           std::string_view name) override;
+  std::vector<std::optional<rapidjson::Document>> fetch(const std::vector<state::ObjectRef>& refs) override;
 
  private:
   class Feed;
   void watch_readiness();
+  void expire_pending();
 
   std::shared_ptr<state::LiveState> state_;
   telemetry::Logger& logger_;

@@ -1,6 +1,7 @@
 #include "state/snapshot.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "policy/bound_accounts.h"
 #include "policy/sharing.h"
@@ -50,7 +51,93 @@ std::optional<std::pair<std::string, std::string>> named_account(const Binding& 
   return std::nullopt;
 }
 
+ObjectKind workload_object_kind(policy::WorkloadKind kind) {
+  switch (kind) {
+    case policy::WorkloadKind::kPod: return ObjectKind::kPod;
+    case policy::WorkloadKind::kDeployment: return ObjectKind::kDeployment;
+    case policy::WorkloadKind::kStatefulSet: return ObjectKind::kStatefulSet;
+    case policy::WorkloadKind::kDaemonSet: return ObjectKind::kDaemonSet;
+    case policy::WorkloadKind::kReplicaSet: return ObjectKind::kReplicaSet;
+    case policy::WorkloadKind::kJob: return ObjectKind::kJob;
+    case policy::WorkloadKind::kCronJob: return ObjectKind::kCronJob;
+  }
+  return ObjectKind::kPod;
+}
+
+template <typename T>
+void add_missing(std::vector<T>& to, const std::vector<T>& from) {
+  for (const auto& item : from)
+    if (std::find(to.begin(), to.end(), item) == to.end()) to.push_back(item);
+}
+
 }  // namespace
+
+void Snapshot::forget_pending(ObjectKind kind, std::string_view ns, std::string_view name) {
+  if (pending_.empty()) return;
+  pending_.erase(PendingKey{kind, std::string(ns), std::string(name)});
+}
+
+void Snapshot::admit_pending(const DecodedObject& admitted, std::chrono::steady_clock::time_point expiry) {
+  std::optional<PendingKey> key;
+  ObjectValue current = SkippedObject{};
+  ObjectValue merged = SkippedObject{};
+  if (const auto* role = std::get_if<policy::Role>(&admitted.value)) {
+    key = PendingKey{role->kind == policy::RoleKind::kRole ? ObjectKind::kRole : ObjectKind::kClusterRole,
+                     role->namespace_name, role->name};
+    policy::Role union_role = *role;
+    if (const auto* stored = find_role(role->kind, role->namespace_name, role->name)) {
+      current = *stored;
+      add_missing(union_role.rules, stored->rules);
+    }
+    merged = std::move(union_role);
+  } else if (const auto* binding = std::get_if<Binding>(&admitted.value)) {
+    key = PendingKey{binding->kind == policy::BindingKind::kRoleBinding ? ObjectKind::kRoleBinding
+                                                                        : ObjectKind::kClusterRoleBinding,
+                     binding->namespace_name, binding->name};
+    Binding union_binding = *binding;
+    if (const auto* stored = bindings_of_kind(binding->kind).find(binding->namespace_name, binding->name)) {
+      current = *stored;
+      add_missing(union_binding.subjects, stored->subjects);
+    }
+    merged = std::move(union_binding);
+  } else if (const auto* workload = std::get_if<policy::Workload>(&admitted.value);
+             workload && workload->kind != policy::WorkloadKind::kPod) {
+    key = PendingKey{workload_object_kind(workload->kind), workload->namespace_name, workload->name};
+    if (const auto* stored = workloads_[static_cast<size_t>(workload->kind)].find(workload->namespace_name,
+                                                                                  workload->name)) {
+      current = *stored;
+    }
+    merged = *workload;
+  }
+  if (!key) return;
+  // The version to restore is the one stored before the first pending admission.
+  if (auto it = pending_.find(*key); it != pending_.end()) current = std::move(it->second.confirmed);
+  apply_object_value(merged);  // forgets any earlier record for the key
+  pending_[*key] = Pending{expiry, std::move(current)};
+}
+
+void Snapshot::expire_pending(std::chrono::steady_clock::time_point now) {
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->second.expiry > now) {
+      ++it;
+      continue;
+    }
+    auto [kind, ns, name] = it->first;
+    ObjectValue confirmed = std::move(it->second.confirmed);
+    it = pending_.erase(it);
+    if (std::holds_alternative<SkippedObject>(confirmed)) {
+      remove(kind, ns, name);
+    } else {
+      apply_object_value(confirmed);
+    }
+  }
+}
+
+void Snapshot::apply_object_value(const ObjectValue& value) {
+  if (const auto* r = std::get_if<policy::Role>(&value)) upsert_role(*r);
+  else if (const auto* b = std::get_if<Binding>(&value)) upsert_binding(*b);
+  else if (const auto* w = std::get_if<policy::Workload>(&value)) upsert_workload(*w);
+}
 
 void Snapshot::upsert_tier(policy::PrivilegeTier tier) {
   remove_tier(tier.name);
@@ -94,12 +181,16 @@ bool Snapshot::remove_service_account(std::string_view ns, std::string_view name
 }
 
 void Snapshot::upsert_role(policy::Role role) {
+  forget_pending(role.kind == policy::RoleKind::kRole ? ObjectKind::kRole : ObjectKind::kClusterRole,
+                 role.namespace_name, role.name);
   auto& map = role.kind == policy::RoleKind::kRole ? roles_ : cluster_roles_;
   const std::string ns = role.namespace_name, name = role.name;
   map.upsert(ns, name, std::move(role));
 }
 
 bool Snapshot::remove_role(policy::RoleKind kind, std::string_view ns, std::string_view name) {
+  forget_pending(kind == policy::RoleKind::kRole ? ObjectKind::kRole : ObjectKind::kClusterRole,
+                 kind == policy::RoleKind::kRole ? ns : "", name);
   return kind == policy::RoleKind::kRole ? roles_.erase(ns, name) : cluster_roles_.erase("", name);
 }
 
@@ -148,6 +239,9 @@ void Snapshot::unindex_binding(const Binding& b) {
 }
 
 void Snapshot::upsert_binding(Binding binding) {
+  forget_pending(binding.kind == policy::BindingKind::kRoleBinding ? ObjectKind::kRoleBinding
+                                                                   : ObjectKind::kClusterRoleBinding,
+                 binding.namespace_name, binding.name);
   auto& map = bindings_of_kind(binding.kind);
   const std::string ns = binding.namespace_name, name = binding.name;
   if (const Binding* old = map.find(ns, name)) unindex_binding(*old);
@@ -156,6 +250,9 @@ void Snapshot::upsert_binding(Binding binding) {
 }
 
 bool Snapshot::remove_binding(policy::BindingKind kind, std::string_view ns, std::string_view name) {
+  forget_pending(kind == policy::BindingKind::kRoleBinding ? ObjectKind::kRoleBinding
+                                                           : ObjectKind::kClusterRoleBinding,
+                 kind == policy::BindingKind::kRoleBinding ? ns : "", name);
   auto& map = bindings_of_kind(kind);
   const Binding* old = map.find(ns, name);
   if (old == nullptr) return false;
@@ -201,6 +298,7 @@ bool Snapshot::remove_pod(std::string_view ns, std::string_view name) {
 
 void Snapshot::upsert_workload(policy::Workload workload) {
   if (workload.kind == policy::WorkloadKind::kPod) return upsert_pod(workload);
+  forget_pending(workload_object_kind(workload.kind), workload.namespace_name, workload.name);
   auto& map = workloads_[static_cast<size_t>(workload.kind)];
   const std::string ns = workload.namespace_name, name = workload.name;
   if (const auto* old = map.find(ns, name)) {
@@ -212,6 +310,7 @@ void Snapshot::upsert_workload(policy::Workload workload) {
 
 bool Snapshot::remove_workload(policy::WorkloadKind kind, std::string_view ns, std::string_view name) {
   if (kind == policy::WorkloadKind::kPod) return remove_pod(ns, name);
+  forget_pending(workload_object_kind(kind), ns, name);
   auto& map = workloads_[static_cast<size_t>(kind)];
   const auto* old = map.find(ns, name);
   if (old == nullptr) return false;

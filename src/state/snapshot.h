@@ -1,6 +1,8 @@
 #pragma once
 
 #include <array>
+#include <chrono>
+#include <tuple>
 #include <map>
 #include <string>
 #include <vector>
@@ -36,6 +38,16 @@ class Snapshot final : public policy::ClusterView {
   bool remove_binding(policy::BindingKind kind, std::string_view ns, std::string_view name);
   void upsert_workload(policy::Workload workload);
   bool remove_workload(policy::WorkloadKind kind, std::string_view ns, std::string_view name);
+
+  // An object this replica admitted (CREATE/UPDATE of a Role, binding or workload) that the
+  // informers have not delivered yet. Until they do, decisions see the union of the stored and
+  // the admitted version (more rules, more subjects: never less strict than either), so a
+  // binding and its role applied together cannot slip past each other. The informer's own
+  // event (or a GET) replaces it; if none comes before `expiry` (the write failed after
+  // admission), the stored version is restored.
+  void admit_pending(const DecodedObject& admitted, std::chrono::steady_clock::time_point expiry);
+  void expire_pending(std::chrono::steady_clock::time_point now);
+  size_t pending_count() const { return pending_.size(); }
 
   // Removal and enumeration by kind, for feeds that reconcile a relist with what is stored.
   bool remove(ObjectKind kind, std::string_view ns, std::string_view name);
@@ -80,6 +92,15 @@ class Snapshot final : public policy::ClusterView {
   void upsert_pod(const policy::Workload& pod);
   bool remove_pod(std::string_view ns, std::string_view name);
 
+  using PendingKey = std::tuple<ObjectKind, std::string, std::string>;
+  struct Pending {
+    std::chrono::steady_clock::time_point expiry;
+    ObjectValue confirmed;  // SkippedObject: nothing was stored before
+  };
+  void forget_pending(ObjectKind kind, std::string_view ns, std::string_view name);
+  void apply_object_value(const ObjectValue& value);
+
+  std::map<PendingKey, Pending> pending_;
   std::vector<policy::PrivilegeTier> tiers_;  // sorted by (rank, name)
   StringMap<policy::Namespace> namespaces_;
   NamespacedMap<policy::ServiceAccount> accounts_;

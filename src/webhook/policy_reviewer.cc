@@ -1,7 +1,9 @@
 #include "webhook/policy_reviewer.h"
 
+#include <chrono>
 #include <stdexcept>
 
+#include "policy/standing_permissions.h"
 #include "state/decode_error.h"
 #include "state/manifest_reader.h"
 #include "state/manifest_state.h"
@@ -74,37 +76,79 @@ PolicyReviewer::PolicyReviewer(std::shared_ptr<state::LiveState> state, policy::
                                state::MissingObjectFetcher* fetcher)
     : state_(std::move(state)), options_(std::move(options)), fetcher_(fetcher) {}
 
-void PolicyReviewer::fill_cache_miss(const state::DecodedObject& decoded) {
-  const auto* workload = std::get_if<policy::Workload>(&decoded.value);
-  if (fetcher_ == nullptr || workload == nullptr) return;
-  if (options_.is_exempt_namespace(workload->namespace_name)) return;
-  const std::string account = workload->pod.effective_service_account();
-  // What is missing, in order of likelihood; at most one GET per review.
-  struct Miss {
-    state::ObjectKind kind;
-    std::string ns, name;
+namespace {
+
+// How long an admitted object may stay pending before the informers must have delivered it:
+// far longer than any watch lag, short enough that a write that failed after admission does
+// not leave a phantom for long.
+constexpr std::chrono::seconds kPendingLifetime{60};
+
+// At most this many ServiceAccount subjects of one binding are looked up.
+constexpr size_t kMaxSubjectsFetched = 4;
+
+}  // namespace
+
+void PolicyReviewer::fill_cache_misses(const state::DecodedObject& decoded) {
+  if (fetcher_ == nullptr) return;
+  std::vector<state::ObjectRef> misses;
+  const auto add = [&](state::ObjectKind kind, std::string ns, std::string name) {
+    for (const auto& m : misses)
+      if (m.kind == kind && m.namespace_name == ns && m.name == name) return;
+    misses.push_back({kind, std::move(ns), std::move(name)});
   };
-  std::optional<Miss> miss;
   state_->read([&](const state::Snapshot& s) {
-    const auto* sa = s.find_service_account(workload->namespace_name, account);
-    if (sa == nullptr) {
-      miss = Miss{state::ObjectKind::kServiceAccount, workload->namespace_name, account};
-    } else if (s.find_namespace(workload->namespace_name) == nullptr) {
-      miss = Miss{state::ObjectKind::kNamespace, "", workload->namespace_name};
-    } else if (auto tier = policy::find_label(sa->annotations, policy::kTierAnnotation);
-               tier && s.find_tier(*tier) == nullptr) {
-      miss = Miss{state::ObjectKind::kTier, "", std::string(*tier)};
+    const auto account = [&](const std::string& ns, const std::string& name) {
+      if (options_.is_exempt_namespace(ns)) return;
+      const auto* sa = s.find_service_account(ns, name);
+      if (sa == nullptr) {
+        add(state::ObjectKind::kServiceAccount, ns, name);
+      } else if (auto tier = policy::find_label(sa->annotations, policy::kTierAnnotation);
+                 tier && s.find_tier(*tier) == nullptr) {
+        add(state::ObjectKind::kTier, "", std::string(*tier));
+      }
+      if (s.find_namespace(ns) == nullptr) add(state::ObjectKind::kNamespace, "", ns);
+    };
+    if (const auto* w = std::get_if<policy::Workload>(&decoded.value)) {
+      account(w->namespace_name, w->pod.effective_service_account());
+    } else if (const auto* b = std::get_if<policy::Binding>(&decoded.value)) {
+      const bool namespaced_role = b->role_ref.kind == policy::RoleKind::kRole;
+      if (policy::referenced_role(s, *b) == nullptr && !(namespaced_role && b->namespace_name.empty())) {
+        add(namespaced_role ? state::ObjectKind::kRole : state::ObjectKind::kClusterRole,
+            namespaced_role ? b->namespace_name : "", b->role_ref.name);
+      }
+      size_t subjects = 0;
+      for (const auto& subject : b->subjects) {
+        if (subject.kind != policy::SubjectKind::kServiceAccount || subjects++ == kMaxSubjectsFetched) continue;
+        account(subject.namespace_name.empty() ? b->namespace_name : subject.namespace_name, subject.name);
+      }
     }
   });
-  if (!miss) return;
-  auto fetched = fetcher_->fetch(miss->kind, miss->ns, miss->name);
-  if (!fetched) return;
-  try {
-    auto object = state::decode_object_as(miss->kind, *fetched);
-    state_->write([&](state::Snapshot& s) { state::apply_object(s, object); });
-  } catch (const state::DecodeError&) {
-    // Undecodable: decide without it (the informer reports it).
+  if (misses.empty()) return;
+  auto fetched = fetcher_->fetch(misses);
+  std::vector<state::DecodedObject> found;
+  for (size_t i = 0; i < misses.size() && i < fetched.size(); ++i) {
+    if (!fetched[i]) continue;
+    try {
+      found.push_back(state::decode_object_as(misses[i].kind, *fetched[i]));
+    } catch (const state::DecodeError&) {
+      // Undecodable: decide without it (the informer reports it).
+    }
   }
+  if (found.empty()) return;
+  state_->write([&](state::Snapshot& s) {
+    for (const auto& object : found) state::apply_object(s, object);
+  });
+}
+
+void PolicyReviewer::remember_admitted(const state::DecodedObject& decoded,
+                                       const AdmissionRequest& request) {
+  if (fetcher_ == nullptr || request.dry_run) return;
+  if (request.operation != Operation::kCreate && request.operation != Operation::kUpdate) return;
+  const auto* w = std::get_if<policy::Workload>(&decoded.value);
+  if (w != nullptr && w->kind == policy::WorkloadKind::kPod) return;  // pods own nothing
+  if (w != nullptr && w->name.empty()) return;
+  const auto expiry = std::chrono::steady_clock::now() + kPendingLifetime;
+  state_->write([&](state::Snapshot& s) { s.admit_pending(decoded, expiry); });
 }
 
 AdmissionResponse PolicyReviewer::review(Route route, const AdmissionRequest& request) {
@@ -131,11 +175,12 @@ AdmissionResponse PolicyReviewer::review(Route route, const AdmissionRequest& re
   }
   if (!state::is_reviewable(decoded)) return AdmissionResponse::allow();
   fill_identity(decoded, request);
-  fill_cache_miss(decoded);
+  fill_cache_misses(decoded);
   const auto context = context_of(request);
   auto decision = state_->read([&](const state::Snapshot& snapshot) {
     return state::review_object(snapshot, decoded, context, options_);
   });
+  if (decision->allowed) remember_admitted(decoded, request);
   return to_response(std::move(*decision));
 }
 

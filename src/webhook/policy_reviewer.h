@@ -16,8 +16,11 @@ namespace tierguard::webhook {
 
 class PolicyReviewer final : public Reviewer {
  public:
-  // `fetcher` (optional, live mode) fills one cache miss per review: a ServiceAccount,
-  // Namespace or PrivilegeTier created a moment before the request that needs it.
+  // Live mode (with a `fetcher`): one bounded lookup per review fills cache misses — the
+  // ServiceAccount, Namespace or PrivilegeTier of a workload, the role and ServiceAccounts of a
+  // binding, created a moment before the request that needs them — and every Role, binding and
+  // workload this replica admits is kept as pending until the informers deliver it (see
+  // Snapshot::admit_pending), so objects applied together are checked against each other.
   PolicyReviewer(std::shared_ptr<state::LiveState> state, policy::PolicyOptions options,
                  state::MissingObjectFetcher* fetcher = nullptr);
 
@@ -26,7 +29,8 @@ class PolicyReviewer final : public Reviewer {
 
  private:
   AdmissionResponse review_tier(const AdmissionRequest& request);
-  void fill_cache_miss(const state::DecodedObject& decoded);
+  void fill_cache_misses(const state::DecodedObject& decoded);
+  void remember_admitted(const state::DecodedObject& decoded, const AdmissionRequest& request);
 
   std::shared_ptr<state::LiveState> state_;
   policy::PolicyOptions options_;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -57,18 +58,23 @@ std::string pod_json(const std::string& sa, bool automount) {
 
 class FakeFetcher : public state::MissingObjectFetcher {
  public:
-  std::optional<rapidjson::Document> fetch(state::ObjectKind kind, std::string_view ns,
-                                           std::string_view name) override {
-    calls.push_back({kind, std::string(ns), std::string(name)});
-    if (answer.empty()) return std::nullopt;
-    return json(answer);
+  std::vector<std::optional<rapidjson::Document>> fetch(const std::vector<state::ObjectRef>& refs) override {
+    ++lookups;
+    std::vector<std::optional<rapidjson::Document>> out;
+    for (const auto& ref : refs) {
+      calls.push_back(ref);
+      auto it = answers.find(ref.kind);
+      if (it == answers.end()) {
+        out.emplace_back(std::nullopt);
+      } else {
+        out.emplace_back(json(it->second));
+      }
+    }
+    return out;
   }
-  struct Call {
-    state::ObjectKind kind;
-    std::string ns, name;
-  };
-  std::vector<Call> calls;
-  std::string answer;
+  int lookups = 0;
+  std::vector<state::ObjectRef> calls;
+  std::map<state::ObjectKind, std::string> answers;
 };
 
 class PolicyReviewerTest : public ::testing::Test {
@@ -141,12 +147,13 @@ TEST_F(PolicyReviewerTest, AMalformedGovernedObjectIsABadRequest) {
 
 TEST_F(PolicyReviewerTest, AMissingServiceAccountIsFetchedOnceAndUsed) {
   // "fresh" was created a moment ago: the informer has not delivered it yet.
-  fetcher.answer = R"({"metadata":{"namespace":"prod","name":"fresh","labels":{"profile":"relaxed"}}})";
+  fetcher.answers[state::ObjectKind::kServiceAccount] =
+      R"({"metadata":{"namespace":"prod","name":"fresh","labels":{"profile":"relaxed"}}})";
   const auto pod = json(pod_json("fresh", true));
   const auto r = review(Route::kPods, pod, "Pod");
   ASSERT_EQ(fetcher.calls.size(), 1u);
   EXPECT_EQ(fetcher.calls[0].kind, state::ObjectKind::kServiceAccount);
-  EXPECT_EQ(fetcher.calls[0].ns, "prod");
+  EXPECT_EQ(fetcher.calls[0].namespace_name, "prod");
   EXPECT_EQ(fetcher.calls[0].name, "fresh");
   // Resolved through its labels to "relaxed" (Warn): admitted with a warning.
   EXPECT_TRUE(r.allowed) << r.message;
@@ -155,6 +162,20 @@ TEST_F(PolicyReviewerTest, AMissingServiceAccountIsFetchedOnceAndUsed) {
   // And kept: the next review needs no fetch.
   (void)review(Route::kPods, pod, "Pod");
   EXPECT_EQ(fetcher.calls.size(), 1u);
+  EXPECT_EQ(fetcher.lookups, 1);
+}
+
+TEST_F(PolicyReviewerTest, ANewNamespaceAndServiceAccountAreFetchedInOneLookup) {
+  // kubectl apply of a Namespace, a ServiceAccount and a Deployment, faster than the watches.
+  fetcher.answers[state::ObjectKind::kNamespace] = R"({"metadata":{"name":"brandnew","labels":{"env":"prod"}}})";
+  fetcher.answers[state::ObjectKind::kServiceAccount] =
+      R"({"metadata":{"namespace":"brandnew","name":"svc","labels":{"profile":"relaxed"}}})";
+  const auto pod = json(pod_json("svc", false));
+  const auto r = review(Route::kPods, pod, "Pod", Operation::kCreate, "brandnew");
+  EXPECT_EQ(fetcher.lookups, 1);
+  ASSERT_EQ(fetcher.calls.size(), 2u);
+  EXPECT_TRUE(r.allowed) << r.message;
+  EXPECT_EQ(r.tier, "relaxed");
 }
 
 TEST_F(PolicyReviewerTest, AServiceAccountThatDoesNotExistIsDecidedWithoutIt) {
@@ -169,7 +190,7 @@ TEST_F(PolicyReviewerTest, AMissingNamespaceIsFetched) {
   live->write([](state::Snapshot& s) {
     s.upsert_service_account(policy::ServiceAccount{"newns", "web", {}, {}, std::nullopt});
   });
-  fetcher.answer = R"({"metadata":{"name":"newns","labels":{"env":"prod"}}})";
+  fetcher.answers[state::ObjectKind::kNamespace] = R"({"metadata":{"name":"newns","labels":{"env":"prod"}}})";
   const auto pod = json(pod_json("web", false));
   const auto r = review(Route::kPods, pod, "Pod", Operation::kCreate, "newns");
   ASSERT_EQ(fetcher.calls.size(), 1u);
@@ -195,6 +216,75 @@ TEST_F(PolicyReviewerTest, InvalidAndSecondDefaultTiersAreRejectedAsInvalid) {
   const auto same = json(R"({"apiVersion":"tierguard.io/v1alpha1","kind":"PrivilegeTier","metadata":{"name":"restricted"},)"
                          R"("spec":{"rank":10,"default":true,"placement":{"namespaceSelector":{}}}})");
   EXPECT_TRUE(review(Route::kTierguard, same, "PrivilegeTier", Operation::kUpdate, "").allowed);
+}
+
+const char* const kExecRole =
+    R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"exec","namespace":"prod"},)"
+    R"("rules":[{"apiGroups":[""],"resources":["pods/exec"],"verbs":["create"]}]})";
+const char* const kExecBinding =
+    R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"exec","namespace":"prod"},)"
+    R"("roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"exec"},)"
+    R"("subjects":[{"kind":"ServiceAccount","name":"web","namespace":"prod"}]})";
+
+TEST_F(PolicyReviewerTest, ABindingToARoleCreatedAMomentAgoFetchesTheRole) {
+  // Role then RoleBinding in one apply: the Role's watch event has not arrived.
+  fetcher.answers[state::ObjectKind::kRole] = kExecRole;
+  const auto binding = json(kExecBinding);
+  const auto r = review(Route::kRbac, binding, "RoleBinding");
+  EXPECT_FALSE(r.allowed) << "pods/exec is above the restricted ceiling";
+  EXPECT_NE(r.message.find("pods/exec"), std::string::npos) << r.message;
+}
+
+TEST_F(PolicyReviewerTest, ARoleCreatedAfterItsBindingIsCheckedAgainstTheAdmittedBinding) {
+  // RoleBinding then Role in one apply: the binding is admitted (its role does not exist yet),
+  // then the Role arrives before the binding's watch event.
+  const auto binding = json(kExecBinding);
+  const auto admitted = review(Route::kRbac, binding, "RoleBinding");
+  EXPECT_TRUE(admitted.allowed) << admitted.message;
+  ASSERT_FALSE(admitted.warnings.empty());
+  EXPECT_EQ(live->read([](const state::Snapshot& s) { return s.pending_count(); }), 1u);
+
+  const auto role = json(kExecRole);
+  const auto r = review(Route::kRbac, role, "Role");
+  EXPECT_FALSE(r.allowed) << "the pending binding lifts prod/web above its ceiling";
+  EXPECT_NE(r.message.find("RoleBinding prod/exec"), std::string::npos) << r.message;
+}
+
+TEST_F(PolicyReviewerTest, DryRunsAreNotRememberedAndPendingObjectsExpire) {
+  const auto binding = json(kExecBinding);
+  PolicyReviewer reviewer(live, {}, &fetcher);
+  AdmissionRequest request;
+  request.uid = "u";
+  request.kind = {"rbac.authorization.k8s.io", "v1", "RoleBinding"};
+  request.namespace_name = "prod";
+  request.operation = Operation::kCreate;
+  request.object = &binding;
+  request.dry_run = true;
+  EXPECT_TRUE(reviewer.review(Route::kRbac, request).allowed);
+  EXPECT_EQ(live->read([](const state::Snapshot& s) { return s.pending_count(); }), 0u);
+
+  request.dry_run = false;
+  EXPECT_TRUE(reviewer.review(Route::kRbac, request).allowed);
+  EXPECT_EQ(live->read([](const state::Snapshot& s) { return s.pending_count(); }), 1u);
+  // The write never happened (no watch event): after the lifetime it is gone.
+  live->write([](state::Snapshot& s) { s.expire_pending(std::chrono::steady_clock::now() + std::chrono::minutes(2)); });
+  EXPECT_EQ(live->read([](const state::Snapshot& s) { return s.pending_count(); }), 0u);
+  EXPECT_FALSE(live->read([](const state::Snapshot& s) {
+    return s.find_role(policy::RoleKind::kRole, "prod", "exec") != nullptr ||
+           s.units_using("prod", "web").size() > 0;
+  }));
+}
+
+TEST_F(PolicyReviewerTest, OfflineModeRemembersNothing) {
+  PolicyReviewer offline(live, {});
+  const auto binding = json(kExecBinding);
+  AdmissionRequest request;
+  request.uid = "u";
+  request.kind = {"rbac.authorization.k8s.io", "v1", "RoleBinding"};
+  request.namespace_name = "prod";
+  request.object = &binding;
+  EXPECT_TRUE(offline.review(Route::kRbac, request).allowed);
+  EXPECT_EQ(live->read([](const state::Snapshot& s) { return s.pending_count(); }), 0u);
 }
 
 TEST_F(PolicyReviewerTest, ReadinessFollowsTheState) {
