@@ -63,7 +63,7 @@ class ServerTest : public ::testing::Test {
   TestServer server;
 };
 
-TEST_F(ServerTest, ServesAllowedDeniedAndWarnedReviewsOnOneKeepAliveConnection) {
+TEST_F(ServerTest, ServesAllowedDeniedAndWarnedPodsWorkloadsAndBindingsOnOneConnection) {
   TlsClient client(server.port(), server.pki.ca_cert_pem());
   ASSERT_TRUE(client.ok()) << client.error();
 
@@ -92,11 +92,26 @@ TEST_F(ServerTest, ServesAllowedDeniedAndWarnedReviewsOnOneKeepAliveConnection) 
   EXPECT_TRUE(doc["response"]["allowed"].GetBool());
   EXPECT_EQ(doc["response"]["warnings"].Size(), 1u);
 
+  auto denied_pod = client.exchange(
+      make_request("POST", "/validate/pods", with_namespace(pod_review(), "forbidden")));
+  ASSERT_TRUE(denied_pod);
+  EXPECT_FALSE(parse_json(denied_pod->body)["response"]["allowed"].GetBool());
+  auto denied_workload = client.exchange(make_request(
+      "POST", "/validate/workloads",
+      with_namespace(read_test_data("admission/deployment-update.json"), "forbidden")));
+  ASSERT_TRUE(denied_workload);
+  doc = parse_json(denied_workload->body);
+  EXPECT_STREQ(doc["response"]["uid"].GetString(), "b8e6f2a0-4c3d-4e5f-9a1b-2c3d4e5f6a7b");
+  EXPECT_FALSE(doc["response"]["allowed"].GetBool());
+  EXPECT_STREQ(doc["response"]["status"]["message"].GetString(),
+               "tier standard does not allow namespace forbidden");
+
   auto seen = server.reviewer.seen();
-  ASSERT_EQ(seen.size(), 3u);
+  ASSERT_EQ(seen.size(), 5u);
   EXPECT_EQ(seen[0].route, Route::kPods);
   EXPECT_EQ(seen[1].route, Route::kRbac);
   EXPECT_EQ(seen[2].route, Route::kWorkloads);
+  EXPECT_EQ(seen[4].route, Route::kWorkloads);
   EXPECT_EQ(server.server->open_connections(), 1u);
 }
 
