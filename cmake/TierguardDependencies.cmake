@@ -21,5 +21,5 @@ if(NOT TARGET tierguard_boost)
   add_library(tierguard_boost INTERFACE)
   target_link_libraries(tierguard_boost INTERFACE Boost::headers Threads::Threads)
   target_compile_definitions(tierguard_boost INTERFACE
-    BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+    BOOST_ASIO_NO_DEPRECATED)
 endif()

@@ -18,6 +18,7 @@ int run_app(int argc, char** argv) {
   version_cmd->callback([] { std::cout << "tierguard " << version() << "\n"; });
   add_check_command(app, exit_code);
   add_webhook_command(app, exit_code);
+  add_run_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -9,6 +9,7 @@
 
 #include "telemetry/log.h"
 #include "telemetry/metrics.h"
+#include "cli/live_cluster.h"
 #include "webhook/allow_all_reviewer.h"
 #include "webhook/certificate_reloader.h"
 #include "webhook/policy_reviewer.h"
@@ -55,9 +56,9 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
   return std::chrono::milliseconds(static_cast<std::int64_t>(millis));
 }
 
-void add_webhook_command(CLI::App& app, int& exit_code) {
-  auto options = std::make_shared<WebhookCommandOptions>();
-  auto* cmd = app.add_subcommand("webhook", "Serve the admission webhook over HTTPS");
+namespace {
+
+void add_server_flags(CLI::App* cmd, const std::shared_ptr<WebhookCommandOptions>& options) {
   cmd->add_option("--listen", options->listen, "Address and port to listen on (ADDR:PORT)")
       ->capture_default_str();
   cmd->add_option("--tls-cert", options->tls_cert,
@@ -67,16 +68,40 @@ void add_webhook_command(CLI::App& app, int& exit_code) {
       ->required();
   cmd->add_option("--threads", options->threads, "Server threads (0 = one per core)")
       ->capture_default_str();
-  cmd->add_option("--state", options->state_paths,
-                  "Manifest files or directories forming the policy state (offline mode)");
+  cmd->add_option("--kubeconfig", options->kubeconfig,
+                  "Kubeconfig of the cluster to follow (default: $KUBECONFIG, in-cluster, ~/.kube/config)");
+  cmd->add_option("--context", options->context, "Kubeconfig context (default: the current one)");
+  cmd->add_option("--exempt-namespace", options->exempt_namespaces,
+                  "Namespaces that are not governed; repeatable (default: kube-system, kube-public, "
+                  "kube-node-lease)")
+      ->each([options](const std::string&) { options->exempt_namespaces_set = true; });
   cmd->add_option("--log-level", options->log_level, "debug, info, warn or error")
       ->capture_default_str();
   cmd->add_option("--drain-timeout", options->drain_timeout,
                   "On SIGTERM, how long in-flight requests may take to finish (e.g. 25s)")
       ->capture_default_str();
+}
+
+}  // namespace
+
+void add_webhook_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<WebhookCommandOptions>();
+  auto* cmd = app.add_subcommand(
+      "webhook", "Serve the admission webhook over HTTPS (live cluster, or --state files offline)");
+  add_server_flags(cmd, options);
+  cmd->add_option("--state", options->state_paths,
+                  "Manifest files or directories forming the policy state (offline mode: no cluster)");
   cmd->add_option("--reviewer", options->reviewer,
                   "policy (default) or allow-all (transport benchmarks only)")
       ->group("");  // hidden
+  cmd->callback([options, &exit_code] { exit_code = run_webhook(*options); });
+}
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<WebhookCommandOptions>();
+  auto* cmd = app.add_subcommand(
+      "run", "Run tierguard in the cluster: the admission webhook over the live cluster state");
+  add_server_flags(cmd, options);
   cmd->callback([options, &exit_code] { exit_code = run_webhook(*options); });
 }
 
@@ -100,22 +125,27 @@ int run_webhook(const WebhookCommandOptions& options) {
     std::cerr << "tierguard webhook: --reviewer must be policy or allow-all\n";
     return 2;
   }
-  if (options.reviewer == "policy" && options.state_paths.empty()) {
-    std::cerr << "tierguard webhook: --state is required (offline mode reads the policy state "
-                 "from manifest files)\n";
-    return 2;
-  }
 
   telemetry::Logger logger(*level, telemetry::buffered_stderr_log_sink());
   try {
     telemetry::Registry registry;
     webhook::WebhookMetrics metrics(registry);
+    policy::PolicyOptions policy_options;
+    if (options.exempt_namespaces_set) policy_options.exempt_namespaces = options.exempt_namespaces;
     std::unique_ptr<webhook::Reviewer> reviewer;
+    std::unique_ptr<LiveCluster> cluster;
     if (options.reviewer == "allow-all") {
       logger.warn("allow-all reviewer: every request is admitted (benchmark mode)");
       reviewer = webhook::make_allow_all_reviewer();
+    } else if (!options.state_paths.empty()) {
+      reviewer = webhook::make_offline_reviewer(options.state_paths, policy_options);
+      logger.info("offline mode: state loaded from files");
     } else {
-      reviewer = webhook::make_offline_reviewer(options.state_paths);
+      auto state = std::make_shared<state::LiveState>();
+      cluster = std::make_unique<LiveCluster>(LiveClusterOptions{options.kubeconfig, options.context},
+                                              state, registry, logger);
+      reviewer = std::make_unique<webhook::PolicyReviewer>(state, policy_options, cluster.get());
+      cluster->start();
     }
     webhook::CertificateReloader certificates(options.tls_cert, options.tls_key, metrics, logger);
     certificates.start();
@@ -138,6 +168,7 @@ int run_webhook(const WebhookCommandOptions& options) {
     server.start();
     signal_context.run();  // returns once the signal handler has run
     server.wait();
+    if (cluster) cluster->stop();
     certificates.stop();
     logger.info("webhook server stopped");
     return 0;

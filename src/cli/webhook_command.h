@@ -16,7 +16,11 @@ struct WebhookCommandOptions {
   std::string tls_cert;
   std::string tls_key;
   unsigned threads = 0;
-  std::vector<std::string> state_paths;
+  std::vector<std::string> state_paths;  // offline mode; empty: follow the live cluster
+  std::string kubeconfig;                // live mode
+  std::string context;                   // live mode
+  std::vector<std::string> exempt_namespaces;
+  bool exempt_namespaces_set = false;
   std::string log_level = "info";
   std::string drain_timeout = "25s";
   std::string reviewer = "policy";  // hidden: "allow-all" for transport benchmarks
@@ -25,6 +29,10 @@ struct WebhookCommandOptions {
 // Adds the subcommand (with its flags) to `app`; running it sets the process exit code in
 // `exit_code`.
 void add_webhook_command(CLI::App& app, int& exit_code);
+
+// `tierguard run`: the webhook following the live cluster (the operator's loops join it as
+// they are built). Same flags as `webhook` without --state.
+void add_run_command(CLI::App& app, int& exit_code);
 
 // Runs the server with these options; returns the process exit code (0 after a clean drain).
 int run_webhook(const WebhookCommandOptions& options);

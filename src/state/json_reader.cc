@@ -102,7 +102,7 @@ std::vector<std::string> JsonReader::string_list(std::string_view key) const {
   return out;
 }
 
-policy::Labels JsonReader::string_map(std::string_view key) const {
+policy::Labels JsonReader::string_map(std::string_view key, std::string_view key_prefix) const {
   policy::Labels out;
   const auto* v = member(key);
   if (v == nullptr) return out;
@@ -110,11 +110,13 @@ policy::Labels JsonReader::string_map(std::string_view key) const {
     throw DecodeError(field_path(key), "expected a map of strings, got " + std::string(json_type_name(*v)));
   }
   for (auto it = v->MemberBegin(); it != v->MemberEnd(); ++it) {
-    std::string k(it->name.GetString(), it->name.GetStringLength());
+    const std::string_view name(it->name.GetString(), it->name.GetStringLength());
     if (!it->value.IsString()) {
-      throw DecodeError(field_path(key) + "[" + k + "]",
+      throw DecodeError(field_path(key) + "[" + std::string(name) + "]",
                         "expected a string, got " + std::string(json_type_name(it->value)));
     }
+    if (name.substr(0, key_prefix.size()) != key_prefix) continue;
+    std::string k(name);
     out.insert_or_assign(std::move(k), std::string(it->value.GetString(), it->value.GetStringLength()));
   }
   return out;

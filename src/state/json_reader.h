@@ -30,7 +30,9 @@ class JsonReader {
   std::optional<bool> boolean(std::string_view key) const;
   std::optional<int64_t> integer(std::string_view key) const;
   std::vector<std::string> string_list(std::string_view key) const;
-  policy::Labels string_map(std::string_view key) const;
+  // A map of strings; with `key_prefix`, only the entries whose key starts with it are read
+  // (the rest is skipped, but must still be strings).
+  policy::Labels string_map(std::string_view key, std::string_view key_prefix = {}) const;
 
   // A nested object (null when absent); throws when the field is not an object.
   std::optional<JsonReader> object(std::string_view key) const;

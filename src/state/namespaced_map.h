@@ -66,6 +66,12 @@ class NamespacedMap {
       for (const auto& [name, value] : inner) visit(value);
   }
 
+  // Visits (namespace, name) of every element.
+  void for_each_key(const std::function<void(std::string_view, std::string_view)>& visit) const {
+    for (const auto& [ns, inner] : by_namespace_)
+      for (const auto& [name, value] : inner) visit(ns, name);
+  }
+
   size_t size() const { return size_; }
 
  private:

@@ -10,10 +10,7 @@
 namespace tierguard::state {
 namespace {
 
-enum class Kind {
-  kTier, kNamespace, kServiceAccount, kRole, kClusterRole, kRoleBinding, kClusterRoleBinding,
-  kPod, kDeployment, kStatefulSet, kDaemonSet, kReplicaSet, kJob, kCronJob, kSkipped,
-};
+using Kind = ObjectKind;
 
 struct KindEntry {
   std::string_view kind;
@@ -61,29 +58,12 @@ void require_name(const ObjectHeader& h, bool namespaced, bool generated_ok) {
     throw DecodeError("metadata.namespace", h.kind + " is cluster-scoped; remove the namespace");
 }
 
-}  // namespace
-
-DecodedObject decode_object(const rapidjson::Value& value) {
-  const JsonReader object(value, "");
-  DecodedObject out{decode_header(object), SkippedObject{}};
+void decode_body(Kind kind, const JsonReader& object, DecodedObject& out) {
   const ObjectHeader& h = out.header;
-  if (h.kind.empty()) throw DecodeError("kind", "required field is missing or empty");
-  if (h.api_version.empty()) throw DecodeError("apiVersion", "required field is missing or empty");
-  const KindEntry* entry = find_kind(h.kind);
-  if (entry == nullptr) {
-    if (std::find(kSkippedKinds.begin(), kSkippedKinds.end(), h.kind) != kSkippedKinds.end()) return out;
-    throw DecodeError("kind", "unknown kind \"" + h.kind + "\" (apiVersion " + h.api_version +
-                                  "); tierguard reads PrivilegeTiers, Namespaces, ServiceAccounts, "
-                                  "RBAC objects, Pods and workloads");
-  }
-  if (h.api_version != entry->api_version) {
-    throw DecodeError("apiVersion", "kind " + h.kind + " is read as " + std::string(entry->api_version) +
-                                        ", not \"" + h.api_version + "\"");
-  }
   using policy::BindingKind;
   using policy::RoleKind;
   using policy::WorkloadKind;
-  switch (entry->id) {
+  switch (kind) {
     case Kind::kTier: out.value = decode_tier(object, h); break;
     case Kind::kNamespace:
       require_name(h, false, false);
@@ -116,10 +96,46 @@ DecodedObject decode_object(const rapidjson::Value& value) {
     case Kind::kReplicaSet: out.value = decode_workload(object, h, WorkloadKind::kReplicaSet); break;
     case Kind::kJob: out.value = decode_workload(object, h, WorkloadKind::kJob); break;
     case Kind::kCronJob: out.value = decode_workload(object, h, WorkloadKind::kCronJob); break;
-    case Kind::kSkipped: break;
   }
   if (std::holds_alternative<policy::Workload>(out.value)) require_name(h, true, true);
+}
+
+}  // namespace
+
+DecodedObject decode_object(const rapidjson::Value& value) {
+  const JsonReader object(value, "");
+  DecodedObject out{decode_header(object), SkippedObject{}};
+  const ObjectHeader& h = out.header;
+  if (h.kind.empty()) throw DecodeError("kind", "required field is missing or empty");
+  if (h.api_version.empty()) throw DecodeError("apiVersion", "required field is missing or empty");
+  const KindEntry* entry = find_kind(h.kind);
+  if (entry == nullptr) {
+    if (std::find(kSkippedKinds.begin(), kSkippedKinds.end(), h.kind) != kSkippedKinds.end()) return out;
+    throw DecodeError("kind", "unknown kind \"" + h.kind + "\" (apiVersion " + h.api_version +
+                                  "); tierguard reads PrivilegeTiers, Namespaces, ServiceAccounts, "
+                                  "RBAC objects, Pods and workloads");
+  }
+  if (h.api_version != entry->api_version) {
+    throw DecodeError("apiVersion", "kind " + h.kind + " is read as " + std::string(entry->api_version) +
+                                        ", not \"" + h.api_version + "\"");
+  }
+  decode_body(entry->id, object, out);
   return out;
 }
+
+DecodedObject decode_object_as(ObjectKind kind, const rapidjson::Value& value) {
+  const JsonReader object(value, "");
+  DecodedObject out{decode_header(object), SkippedObject{}};
+  out.header.kind = std::string(kind_name(kind));
+  out.header.api_version = std::string(kind_api_version(kind));
+  decode_body(kind, object, out);
+  return out;
+}
+
+std::string_view kind_name(ObjectKind kind) { return kKinds[static_cast<size_t>(kind)].kind; }
+std::string_view kind_api_version(ObjectKind kind) {
+  return kKinds[static_cast<size_t>(kind)].api_version;
+}
+
 
 }  // namespace tierguard::state

@@ -17,7 +17,9 @@ ObjectHeader decode_header(const JsonReader& object) {
     h.name = meta->string("name").value_or("");
     h.generate_name = meta->string("generateName").value_or("");
     h.labels = meta->string_map("labels");
-    h.annotations = meta->string_map("annotations");
+    // Only tierguard's own annotations matter to decisions; the rest (often large, e.g.
+    // kubectl's last-applied-configuration) is not kept.
+    h.annotations = meta->string_map("annotations", kKeptAnnotationPrefix);
     for (const auto& ref : meta->object_list("ownerReferences")) {
       policy::OwnerReference owner;
       owner.kind = ref.required_string("kind");

@@ -9,6 +9,9 @@
 
 namespace tierguard::state {
 
+// Annotations with this prefix are read; all others are skipped.
+inline constexpr std::string_view kKeptAnnotationPrefix = "tierguard.io/";
+
 // apiVersion, kind and the metadata tierguard reads from any object.
 struct ObjectHeader {
   std::string api_version;

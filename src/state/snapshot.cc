@@ -163,29 +163,109 @@ bool Snapshot::remove_binding(policy::BindingKind kind, std::string_view ns, std
   return map.erase(ns, name);
 }
 
-void Snapshot::count_unit(const policy::Workload& w, int delta) {
-  const std::string account = w.pod.effective_service_account();
-  auto* units = units_.find_mutable(w.namespace_name, account);
-  if (units == nullptr) units = &units_.upsert(w.namespace_name, account, {});
-  const auto key = policy::unit_of(w);
-  if ((*units)[key] += delta; (*units)[key] <= 0) units->erase(key);
-  if (units->empty()) units_.erase(w.namespace_name, account);
+void Snapshot::count_unit(std::string_view ns, std::string_view account,
+                          const policy::WorkloadKey& unit, int delta) {
+  auto* units = units_.find_mutable(ns, account);
+  if (units == nullptr) units = &units_.upsert(ns, account, {});
+  auto it = units->find(unit);
+  if (it == units->end()) it = units->emplace(unit, 0).first;
+  if ((it->second += delta) <= 0) units->erase(it);
+  if (units->empty()) units_.erase(ns, account);
+}
+
+void Snapshot::upsert_pod(const policy::Workload& pod) {
+  const auto account = pod.pod.effective_service_account();
+  const auto unit = policy::unit_of(pod);
+  if (auto* old = pods_.find_mutable(pod.namespace_name, pod.name)) {
+    count_unit(pod.namespace_name, strings_.view(old->account),
+               {std::string(strings_.view(old->unit_kind)), std::string(strings_.view(old->unit_name))}, -1);
+    strings_.release(old->account);
+    strings_.release(old->unit_kind);
+    strings_.release(old->unit_name);
+  }
+  pods_.upsert(pod.namespace_name, pod.name,
+               PodRecord{strings_.acquire(account), strings_.acquire(unit.kind), strings_.acquire(unit.name)});
+  count_unit(pod.namespace_name, account, unit, +1);
+}
+
+bool Snapshot::remove_pod(std::string_view ns, std::string_view name) {
+  const PodRecord* old = pods_.find(ns, name);
+  if (old == nullptr) return false;
+  count_unit(ns, strings_.view(old->account),
+             {std::string(strings_.view(old->unit_kind)), std::string(strings_.view(old->unit_name))}, -1);
+  strings_.release(old->account);
+  strings_.release(old->unit_kind);
+  strings_.release(old->unit_name);
+  return pods_.erase(ns, name);
 }
 
 void Snapshot::upsert_workload(policy::Workload workload) {
+  if (workload.kind == policy::WorkloadKind::kPod) return upsert_pod(workload);
   auto& map = workloads_[static_cast<size_t>(workload.kind)];
   const std::string ns = workload.namespace_name, name = workload.name;
-  if (const auto* old = map.find(ns, name)) count_unit(*old, -1);
+  if (const auto* old = map.find(ns, name)) {
+    count_unit(old->namespace_name, old->pod.effective_service_account(), policy::unit_of(*old), -1);
+  }
   const auto& stored = map.upsert(ns, name, std::move(workload));
-  count_unit(stored, +1);
+  count_unit(stored.namespace_name, stored.pod.effective_service_account(), policy::unit_of(stored), +1);
 }
 
 bool Snapshot::remove_workload(policy::WorkloadKind kind, std::string_view ns, std::string_view name) {
+  if (kind == policy::WorkloadKind::kPod) return remove_pod(ns, name);
   auto& map = workloads_[static_cast<size_t>(kind)];
   const auto* old = map.find(ns, name);
   if (old == nullptr) return false;
-  count_unit(*old, -1);
+  count_unit(old->namespace_name, old->pod.effective_service_account(), policy::unit_of(*old), -1);
   return map.erase(ns, name);
+}
+
+bool Snapshot::remove(ObjectKind kind, std::string_view ns, std::string_view name) {
+  using policy::WorkloadKind;
+  switch (kind) {
+    case ObjectKind::kTier: return remove_tier(name);
+    case ObjectKind::kNamespace: return remove_namespace(name);
+    case ObjectKind::kServiceAccount: return remove_service_account(ns, name);
+    case ObjectKind::kRole: return remove_role(policy::RoleKind::kRole, ns, name);
+    case ObjectKind::kClusterRole: return remove_role(policy::RoleKind::kClusterRole, "", name);
+    case ObjectKind::kRoleBinding: return remove_binding(policy::BindingKind::kRoleBinding, ns, name);
+    case ObjectKind::kClusterRoleBinding:
+      return remove_binding(policy::BindingKind::kClusterRoleBinding, "", name);
+    case ObjectKind::kPod: return remove_workload(WorkloadKind::kPod, ns, name);
+    case ObjectKind::kDeployment: return remove_workload(WorkloadKind::kDeployment, ns, name);
+    case ObjectKind::kStatefulSet: return remove_workload(WorkloadKind::kStatefulSet, ns, name);
+    case ObjectKind::kDaemonSet: return remove_workload(WorkloadKind::kDaemonSet, ns, name);
+    case ObjectKind::kReplicaSet: return remove_workload(WorkloadKind::kReplicaSet, ns, name);
+    case ObjectKind::kJob: return remove_workload(WorkloadKind::kJob, ns, name);
+    case ObjectKind::kCronJob: return remove_workload(WorkloadKind::kCronJob, ns, name);
+  }
+  return false;
+}
+
+void Snapshot::for_each_key(ObjectKind kind,
+                            const std::function<void(std::string_view, std::string_view)>& visit) const {
+  const auto workload_map = [&](policy::WorkloadKind k) -> const NamespacedMap<policy::Workload>& {
+    return workloads_[static_cast<size_t>(k)];
+  };
+  switch (kind) {
+    case ObjectKind::kTier:
+      for (const auto& t : tiers_) visit("", t.name);
+      return;
+    case ObjectKind::kNamespace:
+      for (const auto& [name, ns] : namespaces_) visit("", name);
+      return;
+    case ObjectKind::kServiceAccount: return accounts_.for_each_key(visit);
+    case ObjectKind::kRole: return roles_.for_each_key(visit);
+    case ObjectKind::kClusterRole: return cluster_roles_.for_each_key(visit);
+    case ObjectKind::kRoleBinding: return role_bindings_.for_each_key(visit);
+    case ObjectKind::kClusterRoleBinding: return cluster_role_bindings_.for_each_key(visit);
+    case ObjectKind::kPod: return pods_.for_each_key(visit);
+    case ObjectKind::kDeployment: return workload_map(policy::WorkloadKind::kDeployment).for_each_key(visit);
+    case ObjectKind::kStatefulSet: return workload_map(policy::WorkloadKind::kStatefulSet).for_each_key(visit);
+    case ObjectKind::kDaemonSet: return workload_map(policy::WorkloadKind::kDaemonSet).for_each_key(visit);
+    case ObjectKind::kReplicaSet: return workload_map(policy::WorkloadKind::kReplicaSet).for_each_key(visit);
+    case ObjectKind::kJob: return workload_map(policy::WorkloadKind::kJob).for_each_key(visit);
+    case ObjectKind::kCronJob: return workload_map(policy::WorkloadKind::kCronJob).for_each_key(visit);
+  }
 }
 
 std::vector<std::string> Snapshot::problems() const {
@@ -204,7 +284,7 @@ std::vector<std::string> Snapshot::problems() const {
 }
 
 Snapshot::Counts Snapshot::counts() const {
-  size_t workloads = 0;
+  size_t workloads = pods_.size();
   for (const auto& m : workloads_) workloads += m.size();
   return {tiers_.size(), namespaces_.size(), accounts_.size(), roles_.size() + cluster_roles_.size(),
           role_bindings_.size() + cluster_role_bindings_.size(), workloads};
@@ -266,7 +346,7 @@ void Snapshot::for_each_binding_to(policy::RoleKind kind, std::string_view ns, s
 const policy::Workload* Snapshot::find_workload(std::string_view ns, std::string_view kind,
                                                 std::string_view name) const {
   auto k = policy::workload_kind_from(kind);
-  if (!k) return nullptr;
+  if (!k || *k == policy::WorkloadKind::kPod) return nullptr;
   return workloads_[static_cast<size_t>(*k)].find(ns, name);
 }
 

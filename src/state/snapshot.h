@@ -7,6 +7,8 @@
 
 #include "policy/cluster_view.h"
 #include "state/namespaced_map.h"
+#include "state/object_decoder.h"
+#include "state/string_pool.h"
 
 namespace tierguard::state {
 
@@ -34,6 +36,11 @@ class Snapshot final : public policy::ClusterView {
   bool remove_binding(policy::BindingKind kind, std::string_view ns, std::string_view name);
   void upsert_workload(policy::Workload workload);
   bool remove_workload(policy::WorkloadKind kind, std::string_view ns, std::string_view name);
+
+  // Removal and enumeration by kind, for feeds that reconcile a relist with what is stored.
+  bool remove(ObjectKind kind, std::string_view ns, std::string_view name);
+  void for_each_key(ObjectKind kind,
+                    const std::function<void(std::string_view ns, std::string_view name)>& visit) const;
 
   // Inconsistencies between objects (e.g. two default tiers), one message each.
   std::vector<std::string> problems() const;
@@ -68,7 +75,10 @@ class Snapshot final : public policy::ClusterView {
   NamespacedMap<policy::Binding>& bindings_of_kind(policy::BindingKind kind);
   void index_binding(const policy::Binding& binding);
   void unindex_binding(const policy::Binding& binding);
-  void count_unit(const policy::Workload& workload, int delta);
+  void count_unit(std::string_view ns, std::string_view account, const policy::WorkloadKey& unit,
+                  int delta);
+  void upsert_pod(const policy::Workload& pod);
+  bool remove_pod(std::string_view ns, std::string_view name);
 
   std::vector<policy::PrivilegeTier> tiers_;  // sorted by (rank, name)
   StringMap<policy::Namespace> namespaces_;
@@ -77,7 +87,17 @@ class Snapshot final : public policy::ClusterView {
   NamespacedMap<policy::Role> cluster_roles_;  // ClusterRoles (namespace "")
   NamespacedMap<policy::Binding> role_bindings_;
   NamespacedMap<policy::Binding> cluster_role_bindings_;
-  std::array<NamespacedMap<policy::Workload>, 7> workloads_;  // by policy::WorkloadKind
+  std::array<NamespacedMap<policy::Workload>, 7> workloads_;  // by policy::WorkloadKind; no Pods
+
+  // Pods are the most numerous objects and decisions need only who they run as and which unit
+  // owns them, so a pod costs one small record of interned ids (see docs/performance.md).
+  struct PodRecord {
+    StringPool::Id account;
+    StringPool::Id unit_kind;
+    StringPool::Id unit_name;
+  };
+  NamespacedMap<PodRecord> pods_;
+  StringPool strings_;
 
   NamespacedMap<BindingList> by_account_;          // ServiceAccount and system:serviceaccount: users
   StringMap<BindingList> by_namespace_group_;      // system:serviceaccounts:NS

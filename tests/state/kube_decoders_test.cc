@@ -78,7 +78,7 @@ TEST(DecodeRole, WrongTypesNameTheRuleField) {
 TEST(DecodeBinding, RoleRefAndSubjects) {
   const auto b = decode_as<policy::Binding>(
       kRbac +
-      "kind: RoleBinding\nmetadata: {name: b, namespace: shop, labels: {x: z}, annotations: {note: m}}\n"
+      "kind: RoleBinding\nmetadata: {name: b, namespace: shop, labels: {x: z}, annotations: {tierguard.io/note: m, kubectl.kubernetes.io/last-applied-configuration: big}}\n"
       "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}\nsubjects:\n"
       "- {kind: ServiceAccount, name: api}\n- {kind: ServiceAccount, name: web, namespace: other}\n"
       "- {kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}\n- {kind: Group, name: devs}\n");
@@ -86,7 +86,8 @@ TEST(DecodeBinding, RoleRefAndSubjects) {
   EXPECT_EQ(b.namespace_name, "shop");
   EXPECT_EQ(b.role_ref, (policy::RoleRef{policy::RoleKind::kRole, "reader"}));
   EXPECT_EQ(b.labels.at("x"), "z");
-  EXPECT_EQ(b.annotations.at("note"), "m");
+  EXPECT_EQ(b.annotations.at("tierguard.io/note"), "m");
+  EXPECT_EQ(b.annotations.size(), 1u) << "only tierguard.io/ annotations are kept";
   ASSERT_EQ(b.subjects.size(), 4u);
   EXPECT_EQ(b.subjects[0], (policy::Subject{policy::SubjectKind::kServiceAccount, "api", ""}));
   EXPECT_EQ(b.subjects[1], (policy::Subject{policy::SubjectKind::kServiceAccount, "web", "other"}));

@@ -138,7 +138,7 @@ TEST(DecodeObject, NotAnObject) {
 TEST(DecodeHeader, MetadataFields) {
   const auto decoded = decode_yaml(
       "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: ns\n  labels: {app: web, \"on\": \"yes\"}\n"
-      "  annotations: {note: hi}\n  ownerReferences:\n  - {kind: ReplicaSet, name: rs, controller: true}\n"
+      "  annotations: {tierguard.io/note: hi, other: dropped}\n  ownerReferences:\n  - {kind: ReplicaSet, name: rs, controller: true}\n"
       "  - {kind: Node, name: n1}\n" + std::string(kPodSpec));
   const auto& h = decoded.header;
   EXPECT_EQ(h.api_version, "v1");
@@ -146,7 +146,7 @@ TEST(DecodeHeader, MetadataFields) {
   EXPECT_EQ(h.name, "p");
   EXPECT_EQ(h.namespace_name, "ns");
   EXPECT_EQ(h.labels, (policy::Labels{{"app", "web"}, {"on", "yes"}}));
-  EXPECT_EQ(h.annotations, (policy::Labels{{"note", "hi"}}));
+  EXPECT_EQ(h.annotations, (policy::Labels{{"tierguard.io/note", "hi"}}));
   ASSERT_EQ(h.owners.size(), 2u);
   EXPECT_EQ(h.owners[0].kind, "ReplicaSet");
   EXPECT_TRUE(h.owners[0].controller);
