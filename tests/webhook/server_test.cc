@@ -63,7 +63,7 @@ class ServerTest : public ::testing::Test {
   TestServer server;
 };
 
-TEST_F(ServerTest, ServesAllowedDeniedAndWarnedReviewsOnOneKeepAliveConnection) {
+TEST_F(ServerTest, ServesAllowedDeniedAndWarnedPodsWorkloadsAndBindingsOnOneConnection) {
   TlsClient client(server.port(), server.pki.ca_cert_pem());
   ASSERT_TRUE(client.ok()) << client.error();
 
@@ -92,11 +92,26 @@ TEST_F(ServerTest, ServesAllowedDeniedAndWarnedReviewsOnOneKeepAliveConnection) 
   EXPECT_TRUE(doc["response"]["allowed"].GetBool());
   EXPECT_EQ(doc["response"]["warnings"].Size(), 1u);
 
+  auto denied_pod = client.exchange(
+      make_request("POST", "/validate/pods", with_namespace(pod_review(), "forbidden")));
+  ASSERT_TRUE(denied_pod);
+  EXPECT_FALSE(parse_json(denied_pod->body)["response"]["allowed"].GetBool());
+  auto denied_workload = client.exchange(make_request(
+      "POST", "/validate/workloads",
+      with_namespace(read_test_data("admission/deployment-update.json"), "forbidden")));
+  ASSERT_TRUE(denied_workload);
+  doc = parse_json(denied_workload->body);
+  EXPECT_STREQ(doc["response"]["uid"].GetString(), "b8e6f2a0-4c3d-4e5f-9a1b-2c3d4e5f6a7b");
+  EXPECT_FALSE(doc["response"]["allowed"].GetBool());
+  EXPECT_STREQ(doc["response"]["status"]["message"].GetString(),
+               "tier standard does not allow namespace forbidden");
+
   auto seen = server.reviewer.seen();
-  ASSERT_EQ(seen.size(), 3u);
+  ASSERT_EQ(seen.size(), 5u);
   EXPECT_EQ(seen[0].route, Route::kPods);
   EXPECT_EQ(seen[1].route, Route::kRbac);
   EXPECT_EQ(seen[2].route, Route::kWorkloads);
+  EXPECT_EQ(seen[4].route, Route::kWorkloads);
   EXPECT_EQ(server.server->open_connections(), 1u);
 }
 
@@ -224,19 +239,22 @@ TEST_F(ServerTest, Answers413ToAnEightMebibyteBodyAndCloses) {
   expect_serving();
 }
 
-TEST_F(ServerTest, Answers413ToAChunkedBodyThatGrowsPastTheLimit) {
+TEST_F(ServerTest, Answers413ToAChunkedBodyThatGrowsPastTheLimitAndTheClientReadsIt) {
   TlsClient client(server.port(), server.pki.ca_cert_pem());
   ASSERT_TRUE(client.ok());
   ASSERT_TRUE(client.send("POST /validate/pods HTTP/1.1\r\nHost: x\r\n"
                           "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
   const std::string chunk(1024 * 1024, 'x');
-  std::string framed = "100000\r\n" + chunk + "\r\n";
-  std::optional<HttpReply> reply;
-  for (int i = 0; i < 8 && client.send(framed); ++i) {
-  }
-  reply = client.read_reply();
+  const std::string framed = "100000\r\n" + chunk + "\r\n";
+  // The whole 8 MiB goes out without a reset: after refusing, the server's bounded TLS
+  // shutdown keeps reading (and discarding) until we are done, so the refusal is still there
+  // for us to read afterwards rather than destroyed by a connection reset.
+  for (int i = 0; i < 8; ++i) ASSERT_TRUE(client.send(framed)) << "chunk " << i;
+  auto reply = client.read_reply();
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 413);
+  EXPECT_TRUE(reply->has_header("connection: close"));
+  EXPECT_TRUE(client.wait_closed(5s));
   expect_serving();
 }
 
@@ -260,12 +278,15 @@ TEST_F(ServerTest, CutsASlowlorisClientAtTheRequestTimeoutWhileServingOthers) {
   TlsClient slow(server.port(), server.pki.ca_cert_pem());
   ASSERT_TRUE(slow.ok());
   const std::string request = make_request("POST", "/validate/pods", pod_review());
-  // Headers byte by byte, then stall before the blank line.
-  ASSERT_TRUE(slow.send_byte_by_byte(request.substr(0, request.find("\r\n\r\n"))));
-  expect_serving();  // others are served while the slow client stalls
   const auto started = std::chrono::steady_clock::now();
+  // Headers byte by byte (one TLS record each), then stall before the blank line. On a slow
+  // machine the server may cut us while we are still trickling: that is the point, so the
+  // send result does not matter, only that the connection ends within the bound.
+  slow.send_byte_by_byte(request.substr(0, request.find("\r\n\r\n")));
+  expect_serving();  // others are served while the slow client stalls
   EXPECT_TRUE(slow.wait_closed(5s));
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+  // request_timeout is 1 s from the first byte; allow generous scheduling slack.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
   expect_serving();
   EXPECT_NE(metric_line(R"(tierguard_webhook_errors_total{step="read-timeout"})"), "");
 }

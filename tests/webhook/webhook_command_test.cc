@@ -57,8 +57,11 @@ TEST(RunWebhook, RejectsBadFlagsWithUsageExitCode) {
   options.log_level = "loud";
   EXPECT_EQ(run_webhook(options), 2);
   options.log_level = "info";
-  options.state_paths.clear();
-  EXPECT_EQ(run_webhook(options), 2);  // --state required with the policy reviewer
+  options.drain_timeout = "soon";
+  EXPECT_EQ(run_webhook(options), 2);
+  options.drain_timeout = "25s";
+  options.reviewer = "permissive";
+  EXPECT_EQ(run_webhook(options), 2);
 }
 
 TEST(RunWebhook, FailsWithExitCode1WhenTheCertificateCannotBeLoaded) {
