@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # The tierguard container image: the release build of the tierguard binary on Debian 12 slim,
 # run as the non-root user 65532 (the chart's runAsUser).
 #
