@@ -49,25 +49,20 @@ AdmissionResponse to_response(policy::Decision decision) {
 // The apiserver leaves metadata.namespace (and, with generateName, metadata.name) empty on
 // CREATE; the request carries them.
 void fill_identity(state::DecodedObject& decoded, const AdmissionRequest& request) {
-  auto& h = decoded.header;
   const std::string ns(request.namespace_name);
-  std::visit(
-      [&](auto& o) {
-        using T = std::decay_t<decltype(o)>;
-        if constexpr (std::is_same_v<T, policy::Workload> || std::is_same_v<T, policy::Role> ||
-                      std::is_same_v<T, policy::Binding> || std::is_same_v<T, policy::ServiceAccount>) {
-          if (o.namespace_name.empty() && !ns.empty() &&
-              !(std::is_same_v<T, policy::Role> && h.kind == "ClusterRole") &&
-              !(std::is_same_v<T, policy::Binding> && h.kind == "ClusterRoleBinding")) {
-            o.namespace_name = ns;
-          }
-        }
-        if constexpr (std::is_same_v<T, policy::Workload>) {
-          if (o.name == "<unnamed>" && !request.name.empty()) o.name = std::string(request.name);
-        }
-      },
-      decoded.value);
-  if (h.namespace_name.empty()) h.namespace_name = ns;
+  if (decoded.header.namespace_name.empty()) decoded.header.namespace_name = ns;
+  const auto fill = [&](std::string& object_namespace) {
+    if (object_namespace.empty()) object_namespace = ns;
+  };
+  if (auto* w = std::get_if<policy::Workload>(&decoded.value)) {
+    fill(w->namespace_name);
+    if (decoded.header.name.empty() && !request.name.empty()) w->name = std::string(request.name);
+  } else if (auto* r = std::get_if<policy::Role>(&decoded.value); r && r->kind == policy::RoleKind::kRole) {
+    fill(r->namespace_name);
+  } else if (auto* b = std::get_if<policy::Binding>(&decoded.value);
+             b && b->kind == policy::BindingKind::kRoleBinding) {
+    fill(b->namespace_name);
+  }
 }
 
 }  // namespace
