@@ -108,7 +108,10 @@ void LiveCluster::start() {
   started_ = true;
   for (auto& informer : informers_) informer->start();
   watch_readiness();
-  thread_ = std::thread([this] { ioc_.run(); });
+  thread_ = std::thread([this] {
+    ioc_.run();
+    stopped_.set_value();
+  });
   logger_.info("watching the cluster", {{"kinds", static_cast<int64_t>(informers_.size())}});
 }
 
@@ -119,7 +122,9 @@ void LiveCluster::stop() {
     readiness_timer_.cancel();
     for (auto& informer : informers_) informer->stop();
   });
-  ioc_.stop();
+  // Let the cancelled watches unwind on their own thread (run() returns when no work is
+  // left), so no coroutine frame is destroyed mid-flight; force it after a bound.
+  if (stopped_.get_future().wait_for(std::chrono::seconds(3)) != std::future_status::ready) ioc_.stop();
   if (thread_.joinable()) thread_.join();
 }
 

@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <string>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -56,6 +57,7 @@ class LiveCluster final : public state::MissingObjectFetcher {
   std::vector<std::unique_ptr<kube::Informer>> informers_;
   boost::asio::steady_timer readiness_timer_;
   std::thread thread_;
+  std::promise<void> stopped_;  // set when the I/O thread's run() returns
   bool started_ = false;
 };
 
