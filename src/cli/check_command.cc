@@ -18,6 +18,7 @@ struct CheckOptions {
   std::string default_namespace = "default";
   std::vector<std::string> exempt_namespaces;
   bool exempt_set = false;
+  bool allow_unknown_roles = false;
 };
 
 struct Evaluated {
@@ -83,6 +84,7 @@ int run_check(const CheckOptions& opts) {
   std::unique_ptr<state::Snapshot> snapshot;
   try {
     set = state::decode_manifests(state::read_manifests(opts.files), opts.default_namespace);
+    state::resolve_role_references(set, state::ManifestOptions{opts.allow_unknown_roles});
     snapshot = state::build_snapshot(set);
   } catch (const state::ManifestError& e) {
     std::cerr << "error: " << e.what() << "\n";
@@ -127,6 +129,9 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--exempt-namespace", opts->exempt_namespaces,
                   "Namespaces that are not governed (default: kube-system, kube-public, kube-node-lease)")
       ->each([opts](const std::string&) { opts->exempt_set = true; });
+  cmd->add_flag("--allow-unknown-roles", opts->allow_unknown_roles,
+               "Accept bindings whose Role/ClusterRole is not among the inputs (they grant nothing "
+               "and draw a warning) instead of failing with exit code 2");
   cmd->callback([opts, &exit_code] { exit_code = run_check(*opts); });
 }
 

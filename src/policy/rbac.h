@@ -34,13 +34,15 @@ struct RoleRef {
 std::string_view to_string(RoleKind kind);
 
 // A Role (namespace set) or ClusterRole (namespace empty). For aggregated ClusterRoles `rules`
-// holds what the apiserver materialised, exactly as Kubernetes' authorizer reads it.
+// holds what the apiserver materialised, exactly as Kubernetes' authorizer reads it (manifests
+// read offline are materialised by src/state from `aggregation_selectors`).
 struct Role {
   RoleKind kind = RoleKind::kRole;
   std::string namespace_name;
   std::string name;
   std::vector<PolicyRule> rules;
   Labels labels;
+  std::vector<LabelSelector> aggregation_selectors;  // aggregationRule.clusterRoleSelectors
 };
 
 enum class SubjectKind { kServiceAccount, kUser, kGroup };

@@ -1,6 +1,7 @@
 #include "state/kube_decoders.h"
 
 #include "state/decode_error.h"
+#include "state/tier_decoder.h"
 
 namespace tierguard::state {
 namespace {
@@ -55,6 +56,13 @@ policy::Role decode_role(const JsonReader& object, const ObjectHeader& header, p
   role.name = header.name;
   role.labels = header.labels;
   role.rules = decode_rules(object, "rules");
+  if (kind == policy::RoleKind::kClusterRole) {
+    if (auto aggregation = object.object("aggregationRule")) {
+      for (const auto& selector : aggregation->object_list("clusterRoleSelectors")) {
+        role.aggregation_selectors.push_back(decode_selector(selector));
+      }
+    }
+  }
   return role;
 }
 

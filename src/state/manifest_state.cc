@@ -1,6 +1,8 @@
 #include "state/manifest_state.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "state/decode_error.h"
@@ -114,8 +116,89 @@ std::unique_ptr<Snapshot> build_snapshot(const ManifestSet& set) {
   return snapshot;
 }
 
-std::unique_ptr<Snapshot> load_snapshot(const std::vector<std::string>& paths) {
-  return build_snapshot(decode_manifests(read_manifests(paths)));
+std::unique_ptr<Snapshot> load_snapshot(const std::vector<std::string>& paths, const ManifestOptions& options) {
+  auto set = decode_manifests(read_manifests(paths));
+  resolve_role_references(set, options);
+  return build_snapshot(set);
+}
+
+namespace {
+
+class Aggregation {
+ public:
+  explicit Aggregation(ManifestSet& set) {
+    for (auto& o : set.objects) {
+      if (auto* r = std::get_if<policy::Role>(&o.object.value); r && r->kind == policy::RoleKind::kClusterRole) {
+        roles_.push_back({r, &o});
+      }
+    }
+  }
+
+  void materialize() {
+    for (auto& entry : roles_) {
+      if (!entry.role->aggregation_selectors.empty()) resolve(entry, {});
+    }
+  }
+
+ private:
+  struct Entry {
+    policy::Role* role;
+    const ManifestObject* object;
+    bool done = false;
+  };
+
+  // Rules of an aggregated role: its own plus those of every other ClusterRole one of its
+  // selectors matches, whose own rules are resolved first.
+  void resolve(Entry& entry, std::vector<const Entry*> path) {
+    if (entry.done) return;
+    for (const auto* on_path : path) {
+      if (on_path != &entry) continue;
+      std::string cycle;
+      for (const auto* p : path) cycle += "ClusterRole " + p->role->name + " -> ";
+      throw ManifestError(entry.object->location + ": aggregationRule: cyclic aggregation: " + cycle +
+                          "ClusterRole " + entry.role->name);
+    }
+    path.push_back(&entry);
+    std::vector<policy::PolicyRule> rules = entry.role->rules;
+    for (auto& other : roles_) {
+      if (&other == &entry) continue;
+      const bool selected = std::any_of(entry.role->aggregation_selectors.begin(),
+                                        entry.role->aggregation_selectors.end(),
+                                        [&](const policy::LabelSelector& s) { return s.matches(other.role->labels); });
+      if (!selected) continue;
+      if (!other.role->aggregation_selectors.empty()) resolve(other, path);
+      for (const auto& rule : other.role->rules)
+        if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
+    }
+    entry.role->rules = std::move(rules);
+    entry.done = true;
+  }
+
+  std::vector<Entry> roles_;
+};
+
+}  // namespace
+
+void resolve_role_references(ManifestSet& set, const ManifestOptions& options) {
+  Aggregation(set).materialize();
+  if (options.allow_unknown_roles) return;
+  std::set<std::tuple<policy::RoleKind, std::string, std::string>> roles;
+  for (const auto& o : set.objects) {
+    if (const auto* r = std::get_if<policy::Role>(&o.object.value)) roles.emplace(r->kind, r->namespace_name, r->name);
+  }
+  for (const auto& o : set.objects) {
+    const auto* b = std::get_if<policy::Binding>(&o.object.value);
+    if (b == nullptr) continue;
+    const bool namespaced = b->role_ref.kind == policy::RoleKind::kRole;
+    if (roles.count({b->role_ref.kind, namespaced ? b->namespace_name : "", b->role_ref.name})) continue;
+    const std::string kind(policy::to_string(b->role_ref.kind));
+    throw ManifestError(o.location + ": roleRef: " + kind + " \"" + b->role_ref.name + "\"" +
+                        (namespaced ? " in namespace \"" + b->namespace_name + "\"" : "") +
+                        " is not among the inputs, so what " + object_label(o.object) +
+                        " grants cannot be checked; add it (e.g. kubectl get " +
+                        (namespaced ? "role -n " + b->namespace_name + " " : "clusterrole ") + b->role_ref.name +
+                        " -o yaml) or pass --allow-unknown-roles");
+  }
 }
 
 }  // namespace tierguard::state

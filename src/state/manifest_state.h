@@ -27,6 +27,16 @@ struct ManifestSet {
 ManifestSet decode_manifests(std::vector<ManifestDocument> documents,
                              const std::string& default_namespace = "default");
 
+// Manifests read offline are the whole world, so what the apiserver would do for a cluster is
+// done here: aggregated ClusterRoles get the rules of the ClusterRoles their selectors match
+// (transitively; a cycle is a ManifestError naming the roles), and a binding whose role is not
+// among the inputs is a ManifestError naming the binding — unless `allow_unknown_roles`, where
+// such a binding grants nothing (as in a cluster) and its review warns.
+struct ManifestOptions {
+  bool allow_unknown_roles = false;
+};
+void resolve_role_references(ManifestSet& set, const ManifestOptions& options = {});
+
 // Adds or removes one decoded object in a snapshot (skipped kinds are ignored).
 void apply_object(Snapshot& snapshot, const DecodedObject& object);
 void remove_object(Snapshot& snapshot, const DecodedObject& object);
@@ -35,8 +45,10 @@ void remove_object(Snapshot& snapshot, const DecodedObject& object);
 // contradict each other (e.g. two default tiers).
 std::unique_ptr<Snapshot> build_snapshot(const ManifestSet& set);
 
-// read_manifests + decode_manifests + build_snapshot: what `--state PATH...` loads.
-std::unique_ptr<Snapshot> load_snapshot(const std::vector<std::string>& paths);
+// read_manifests + decode_manifests + resolve_role_references + build_snapshot: what
+// `--state PATH...` loads.
+std::unique_ptr<Snapshot> load_snapshot(const std::vector<std::string>& paths,
+                                        const ManifestOptions& options = {});
 
 // "Pod prod/web", "ClusterRole admin" — how messages and `check` name an object.
 std::string object_label(const DecodedObject& object);

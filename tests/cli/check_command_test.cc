@@ -186,6 +186,60 @@ TEST(CheckCommand, EmptyAndBinaryFilesAreHandled) {
   EXPECT_NE(result.err.find(binary.string()), std::string::npos) << result.err;
 }
 
+const char* const kTierAndAccount =
+    "apiVersion: tierguard.io/v1alpha1\nkind: PrivilegeTier\nmetadata: {name: base}\n"
+    "spec: {rank: 1, default: true, placement: {namespaceSelector: {}},\n"
+    "  standing: {rules: [{apiGroups: [''], resources: [pods], verbs: [get]}]}}\n---\n"
+    "apiVersion: v1\nkind: Namespace\nmetadata: {name: app}\n---\n"
+    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: bot, namespace: app}\n---\n"
+    "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: app}\n"
+    "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: aggregate}\n"
+    "subjects: [{kind: ServiceAccount, name: bot, namespace: app}]\n";
+
+TEST(CheckCommand, ABindingToARoleNotAmongTheInputsIsAnError) {
+  TempDir dir;
+  const auto file = dir.write("x.yaml", kTierAndAccount);
+  const auto result = run_tierguard({"check", "-f", file.string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(file.string() + "#3: roleRef: ClusterRole \"aggregate\" is not among the inputs"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("--allow-unknown-roles"), std::string::npos);
+
+  const auto allowed = run_tierguard({"check", "-f", file.string(), "--allow-unknown-roles"});
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
+  EXPECT_NE(allowed.out.find("does not exist yet"), std::string::npos) << allowed.out;
+}
+
+TEST(CheckCommand, AggregatedClusterRolesGetTheRulesTheySelect) {
+  TempDir dir;
+  const auto file = dir.write(
+      "x.yaml", std::string(kTierAndAccount) +
+                    "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: aggregate}\n"
+                    "aggregationRule: {clusterRoleSelectors: [{matchLabels: {agg: 'yes'}}]}\nrules: []\n---\n"
+                    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+                    "metadata: {name: exec, labels: {agg: 'yes'}}\n"
+                    "rules: [{apiGroups: [''], resources: [pods/exec], verbs: [create]}]\n");
+  const auto result = run_tierguard({"check", "-f", file.string()});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.out.find("DENIED   RoleBinding app/b"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("pods/exec"), std::string::npos) << result.out;
+}
+
+TEST(CheckCommand, CyclicAggregationIsAnError) {
+  TempDir dir;
+  const auto file = dir.write(
+      "x.yaml",
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: a, labels: {r: a}}\n"
+      "aggregationRule: {clusterRoleSelectors: [{matchLabels: {r: b}}]}\n---\n"
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: b, labels: {r: b}}\n"
+      "aggregationRule: {clusterRoleSelectors: [{matchLabels: {r: a}}]}\n");
+  const auto result = run_tierguard({"check", "-f", file.string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("cyclic aggregation: ClusterRole a -> ClusterRole b -> ClusterRole a"), std::string::npos)
+      << result.err;
+}
+
 TEST(CheckCommand, VersionPrintsTheVersion) {
   const auto result = run_tierguard({"version"});
   EXPECT_EQ(result.exit_code, 0);

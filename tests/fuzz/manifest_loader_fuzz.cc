@@ -18,6 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string file = (size > 0 && (data[0] & 1)) ? "input.json" : "input.yaml";
   try {
     auto set = state::decode_manifests(state::parse_manifest_text(file, text));
+    state::resolve_role_references(set, state::ManifestOptions{size > 0 && (data[0] & 2)});
     auto snapshot = state::build_snapshot(set);
     const policy::PolicyOptions options;
     const policy::ReviewContext context;
