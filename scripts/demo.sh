@@ -138,4 +138,8 @@ kubectl get deployments,statefulsets,jobs,cronjobs,pods -A 2>/dev/null | sed 's/
 say "tierguard's view (GET /metrics, decisions)"
 curl -fsS --cacert "$work/cp/ca.crt" "https://127.0.0.1:$port/metrics" | grep -E '^tierguard_webhook_decisions_total' | sed 's/^/  /' || true
 echo
-echo "Every decision is also a JSON log line in $work/tierguard.log (kept with TIERGUARD_DEMO_KEEP=1)."
+if [ "${TIERGUARD_DEMO_KEEP:-0}" = 1 ]; then
+  echo "Every decision is also a JSON log line in $work/tierguard.log."
+else
+  echo "Every decision is also a JSON log line (rerun with TIERGUARD_DEMO_KEEP=1 to keep the log)."
+fi
