@@ -204,18 +204,9 @@ void append_sample_value(std::string& out, double value) {
 }
 }  // namespace
 
-template <>
-void Family<Counter>::write_samples(std::string& out) const {
-  std::shared_lock lock(mutex_);
-  for (const auto& [key, child] : children_) {
-    out += name_;
-    if (open_labels(out, child.label_values)) out += '}';
-    append_sample_value(out, child.metric->value());
-  }
-}
-
-template <>
-void Family<Gauge>::write_samples(std::string& out) const {
+// Counters and gauges: one sample per child.
+template <typename Metric>
+void Family<Metric>::write_samples(std::string& out) const {
   std::shared_lock lock(mutex_);
   for (const auto& [key, child] : children_) {
     out += name_;
