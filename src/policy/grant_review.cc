@@ -5,23 +5,13 @@
 
 #include "policy/bound_accounts.h"
 #include "policy/standing_permissions.h"
+#include "policy/text.h"
 
 namespace tierguard::policy {
 namespace {
 
 constexpr size_t kAccountsShown = 3;
 
-std::string list_accounts(const std::vector<std::string>& labels) {
-  std::string out;
-  for (size_t i = 0; i < labels.size() && i < kAccountsShown; ++i) {
-    if (i) out += ", ";
-    out += labels[i];
-  }
-  if (labels.size() > kAccountsShown) {
-    out += " and " + std::to_string(labels.size() - kAccountsShown) + " more";
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -68,7 +58,7 @@ GrantFindings review_grant(const ClusterView& view, const Binding& binding,
     const auto& [tier, problem] = key;
     Violation v;
     v.tier = tier;
-    v.service_account = list_accounts(accounts);
+    v.service_account = join_first(accounts, kAccountsShown);
     if (tier == nullptr) {
       v.rule = "tier";
       v.message = problem + "; " + binding_label(binding) +

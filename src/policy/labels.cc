@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "policy/text.h"
+
 namespace tierguard::policy {
 namespace {
 
@@ -44,15 +46,6 @@ std::string_view op_name(SelectorOperator op) {
     case SelectorOperator::kDoesNotExist: return "!";
   }
   return "?";
-}
-
-std::string join(const std::vector<std::string>& values) {
-  std::string out;
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i) out += ',';
-    out += values[i];
-  }
-  return out;
 }
 
 }  // namespace
@@ -106,7 +99,7 @@ std::string describe(const LabelSelector& selector) {
     switch (req.op) {
       case SelectorOperator::kIn:
       case SelectorOperator::kNotIn:
-        out += req.key + " " + std::string(op_name(req.op)) + " (" + join(req.values) + ")";
+        out += req.key + " " + std::string(op_name(req.op)) + " (" + join(req.values, ",") + ")";
         break;
       case SelectorOperator::kExists: out += req.key; break;
       case SelectorOperator::kDoesNotExist: out += "!" + req.key; break;

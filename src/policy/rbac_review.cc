@@ -4,18 +4,10 @@
 
 #include "policy/grant_review.h"
 #include "policy/standing_permissions.h"
+#include "policy/text.h"
 
 namespace tierguard::policy {
 namespace {
-
-std::string joined(const std::vector<std::string>& values) {
-  std::string out;
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i) out += ",";
-    out += values[i];
-  }
-  return out;
-}
 
 Decision exempt_requester(const ReviewContext& context) {
   Decision d = decide({}, "", "");
@@ -60,7 +52,7 @@ Decision review_binding(const ClusterView& view, const Binding& binding,
       "request the access just-in-time with an Elevation");
   Decision d = decide(findings.violations, findings.accounts.size() == 1 ? findings.accounts[0] : "",
                       findings.tiers.size() == 1 ? findings.tiers[0] : "");
-  if (findings.tiers.size() > 1) d.audit_annotations.emplace_back("tiers", joined(findings.tiers));
+  if (findings.tiers.size() > 1) d.audit_annotations.emplace_back("tiers", join(findings.tiers, ","));
   return d;
 }
 
@@ -83,7 +75,7 @@ Decision review_role(const ClusterView& view, const Role& role, const ReviewCont
     }
   });
   Decision d = decide(violations, "", tiers.size() == 1 ? tiers[0] : "");
-  if (tiers.size() > 1) d.audit_annotations.emplace_back("tiers", joined(tiers));
+  if (tiers.size() > 1) d.audit_annotations.emplace_back("tiers", join(tiers, ","));
   return d;
 }
 

@@ -2,6 +2,7 @@
 
 #include "policy/rule_coverage.h"
 #include "policy/rule_summary.h"
+#include "policy/text.h"
 
 namespace tierguard::policy {
 namespace {
@@ -9,18 +10,14 @@ namespace {
 constexpr size_t kRulesShown = 4;
 
 std::string list_uncovered(const std::vector<PolicyRule>& atomic) {
-  const auto uncovered = summarize_rules(atomic);
-  std::string out;
-  for (size_t i = 0; i < uncovered.size() && i < kRulesShown; ++i) {
-    if (i) out += ", ";
-    out += '{';  // not "{" + …: GCC 12 -Wrestrict false positive at -O3
-    out += describe(uncovered[i]);
-    out += '}';
+  std::vector<std::string> rules;
+  for (const auto& rule : summarize_rules(atomic)) {
+    std::string text = "{";  // not "{" + …: GCC 12 -Wrestrict false positive at -O3
+    text += describe(rule);
+    text += '}';
+    rules.push_back(std::move(text));
   }
-  if (uncovered.size() > kRulesShown) {
-    out += " and " + std::to_string(uncovered.size() - kRulesShown) + " more";
-  }
-  return out;
+  return join_first(rules, kRulesShown);
 }
 
 }  // namespace
