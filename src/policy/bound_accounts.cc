@@ -5,13 +5,6 @@
 namespace tierguard::policy {
 namespace {
 
-constexpr std::string_view kNamespaceGroupPrefix = "system:serviceaccounts:";
-
-std::string_view subject_namespace(const Binding& binding, const Subject& subject) {
-  return subject.namespace_name.empty() ? std::string_view(binding.namespace_name)
-                                        : std::string_view(subject.namespace_name);
-}
-
 class Collector {
  public:
   Collector(const ClusterView& view, const PolicyOptions& options) : view_(view), options_(options) {}
@@ -75,21 +68,40 @@ class Collector {
 
 }  // namespace
 
-bool subject_names_account(const Binding& binding, const Subject& subject,
-                           std::string_view namespace_name, std::string_view name) {
+SubjectTarget subject_target(const Binding& binding, const Subject& subject) {
+  using Kind = SubjectTarget::Kind;
+  const std::string_view name = subject.name;
   switch (subject.kind) {
     case SubjectKind::kServiceAccount:
-      return subject.name == name && subject_namespace(binding, subject) == namespace_name;
+      return {Kind::kAccount,
+              subject.namespace_name.empty() ? std::string_view(binding.namespace_name)
+                                             : std::string_view(subject.namespace_name),
+              name};
     case SubjectKind::kUser: {
-      const std::string expected =
-          std::string(kServiceAccountUserPrefix) + std::string(namespace_name) + ":" + std::string(name);
-      return subject.name == expected;
+      if (name.substr(0, kServiceAccountUserPrefix.size()) != kServiceAccountUserPrefix) return {};
+      const std::string_view rest = name.substr(kServiceAccountUserPrefix.size());
+      const auto colon = rest.find(':');
+      if (colon == std::string_view::npos) return {};
+      return {Kind::kAccount, rest.substr(0, colon), rest.substr(colon + 1)};
     }
     case SubjectKind::kGroup:
-      if (subject.name == kAllServiceAccountsGroup) return true;
-      return subject.name.size() == kNamespaceGroupPrefix.size() + namespace_name.size() &&
-             subject.name.compare(0, kNamespaceGroupPrefix.size(), kNamespaceGroupPrefix) == 0 &&
-             subject.name.compare(kNamespaceGroupPrefix.size(), std::string::npos, namespace_name) == 0;
+      if (name == kAllServiceAccountsGroup) return {Kind::kAllAccounts, {}, {}};
+      if (name.substr(0, kNamespaceServiceAccountsGroupPrefix.size()) == kNamespaceServiceAccountsGroupPrefix) {
+        return {Kind::kNamespaceAccounts, name.substr(kNamespaceServiceAccountsGroupPrefix.size()), {}};
+      }
+      return {};
+  }
+  return {};
+}
+
+bool subject_names_account(const Binding& binding, const Subject& subject,
+                           std::string_view namespace_name, std::string_view name) {
+  const auto target = subject_target(binding, subject);
+  switch (target.kind) {
+    case SubjectTarget::Kind::kAccount: return target.namespace_name == namespace_name && target.name == name;
+    case SubjectTarget::Kind::kNamespaceAccounts: return target.namespace_name == namespace_name;
+    case SubjectTarget::Kind::kAllAccounts: return true;
+    case SubjectTarget::Kind::kNone: return false;
   }
   return false;
 }
@@ -112,27 +124,12 @@ std::vector<BoundAccount> accounts_bound_by(const ClusterView& view, const Bindi
                                             const PolicyOptions& options) {
   Collector collect(view, options);
   for (const auto& subject : binding.subjects) {
-    switch (subject.kind) {
-      case SubjectKind::kServiceAccount:
-        collect.account(subject_namespace(binding, subject), subject.name);
-        break;
-      case SubjectKind::kUser: {
-        std::string_view user = subject.name;
-        if (user.substr(0, kServiceAccountUserPrefix.size()) != kServiceAccountUserPrefix) break;
-        user.remove_prefix(kServiceAccountUserPrefix.size());
-        const auto colon = user.find(':');
-        if (colon == std::string_view::npos) break;
-        collect.account(user.substr(0, colon), user.substr(colon + 1));
-        break;
-      }
-      case SubjectKind::kGroup:
-        if (subject.name == kAllServiceAccountsGroup) {
-          collect.all_group();
-        } else if (std::string_view(subject.name).substr(0, kNamespaceGroupPrefix.size()) ==
-                   kNamespaceGroupPrefix) {
-          collect.namespace_group(std::string_view(subject.name).substr(kNamespaceGroupPrefix.size()));
-        }
-        break;
+    const auto target = subject_target(binding, subject);
+    switch (target.kind) {
+      case SubjectTarget::Kind::kAccount: collect.account(target.namespace_name, target.name); break;
+      case SubjectTarget::Kind::kNamespaceAccounts: collect.namespace_group(target.namespace_name); break;
+      case SubjectTarget::Kind::kAllAccounts: collect.all_group(); break;
+      case SubjectTarget::Kind::kNone: break;
     }
   }
   return collect.take();

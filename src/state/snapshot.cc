@@ -10,9 +10,7 @@ namespace tierguard::state {
 namespace {
 
 using policy::Binding;
-using policy::SubjectKind;
-
-constexpr std::string_view kNamespaceGroupPrefix = "system:serviceaccounts:";
+using policy::SubjectTarget;
 
 void remove_from(std::vector<const Binding*>& list, const Binding* b) {
   list.erase(std::remove(list.begin(), list.end(), b), list.end());
@@ -31,24 +29,6 @@ void add_to(Map& map, std::string_view ns, std::string_view name, const Binding*
   auto* list = map.find_mutable(ns, name);
   if (list == nullptr) list = &map.upsert(ns, name, {});
   if (std::find(list->begin(), list->end(), b) == list->end()) list->push_back(b);
-}
-
-// (namespace, name) of the ServiceAccount a subject names directly, if it does.
-std::optional<std::pair<std::string, std::string>> named_account(const Binding& b,
-                                                                 const policy::Subject& s) {
-  if (s.kind == SubjectKind::kServiceAccount) {
-    return std::make_pair(s.namespace_name.empty() ? b.namespace_name : s.namespace_name, s.name);
-  }
-  if (s.kind == SubjectKind::kUser) {
-    std::string_view user = s.name;
-    if (user.substr(0, policy::kServiceAccountUserPrefix.size()) != policy::kServiceAccountUserPrefix)
-      return std::nullopt;
-    user.remove_prefix(policy::kServiceAccountUserPrefix.size());
-    const auto colon = user.find(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    return std::make_pair(std::string(user.substr(0, colon)), std::string(user.substr(colon + 1)));
-  }
-  return std::nullopt;
 }
 
 ObjectKind workload_object_kind(policy::WorkloadKind kind) {
@@ -200,14 +180,19 @@ NamespacedMap<Binding>& Snapshot::bindings_of_kind(policy::BindingKind kind) {
 
 void Snapshot::index_binding(const Binding& b) {
   for (const auto& s : b.subjects) {
-    if (auto account = named_account(b, s)) {
-      add_to(by_account_, account->first, account->second, &b);
-    } else if (s.kind == SubjectKind::kGroup && s.name == policy::kAllServiceAccountsGroup) {
-      if (std::find(all_accounts_group_.begin(), all_accounts_group_.end(), &b) == all_accounts_group_.end())
-        all_accounts_group_.push_back(&b);
-    } else if (s.kind == SubjectKind::kGroup && s.name.rfind(kNamespaceGroupPrefix, 0) == 0) {
-      auto& list = by_namespace_group_[s.name.substr(kNamespaceGroupPrefix.size())];
-      if (std::find(list.begin(), list.end(), &b) == list.end()) list.push_back(&b);
+    const auto target = policy::subject_target(b, s);
+    switch (target.kind) {
+      case SubjectTarget::Kind::kAccount: add_to(by_account_, target.namespace_name, target.name, &b); break;
+      case SubjectTarget::Kind::kNamespaceAccounts: {
+        auto& list = by_namespace_group_[std::string(target.namespace_name)];
+        if (std::find(list.begin(), list.end(), &b) == list.end()) list.push_back(&b);
+        break;
+      }
+      case SubjectTarget::Kind::kAllAccounts:
+        if (std::find(all_accounts_group_.begin(), all_accounts_group_.end(), &b) == all_accounts_group_.end())
+          all_accounts_group_.push_back(&b);
+        break;
+      case SubjectTarget::Kind::kNone: break;
     }
   }
   if (b.role_ref.kind == policy::RoleKind::kRole) {
@@ -219,16 +204,17 @@ void Snapshot::index_binding(const Binding& b) {
 
 void Snapshot::unindex_binding(const Binding& b) {
   for (const auto& s : b.subjects) {
-    if (auto account = named_account(b, s)) {
-      remove_from(by_account_, account->first, account->second, &b);
-    } else if (s.kind == SubjectKind::kGroup && s.name == policy::kAllServiceAccountsGroup) {
-      remove_from(all_accounts_group_, &b);
-    } else if (s.kind == SubjectKind::kGroup && s.name.rfind(kNamespaceGroupPrefix, 0) == 0) {
-      auto it = by_namespace_group_.find(std::string_view(s.name).substr(kNamespaceGroupPrefix.size()));
-      if (it != by_namespace_group_.end()) {
-        remove_from(it->second, &b);
-        if (it->second.empty()) by_namespace_group_.erase(it);
-      }
+    const auto target = policy::subject_target(b, s);
+    switch (target.kind) {
+      case SubjectTarget::Kind::kAccount: remove_from(by_account_, target.namespace_name, target.name, &b); break;
+      case SubjectTarget::Kind::kNamespaceAccounts:
+        if (auto it = by_namespace_group_.find(target.namespace_name); it != by_namespace_group_.end()) {
+          remove_from(it->second, &b);
+          if (it->second.empty()) by_namespace_group_.erase(it);
+        }
+        break;
+      case SubjectTarget::Kind::kAllAccounts: remove_from(all_accounts_group_, &b); break;
+      case SubjectTarget::Kind::kNone: break;
     }
   }
   if (b.role_ref.kind == policy::RoleKind::kRole) {

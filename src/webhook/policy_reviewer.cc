@@ -3,6 +3,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "policy/bound_accounts.h"
 #include "policy/standing_permissions.h"
 #include "state/decode_error.h"
 #include "state/manifest_reader.h"
@@ -114,7 +115,8 @@ void PolicyReviewer::fill_cache_misses(const state::DecodedObject& decoded) {
       size_t subjects = 0;
       for (const auto& subject : b->subjects) {
         if (subject.kind != policy::SubjectKind::kServiceAccount || subjects++ == kMaxSubjectsFetched) continue;
-        account(subject.namespace_name.empty() ? b->namespace_name : subject.namespace_name, subject.name);
+        const auto target = policy::subject_target(*b, subject);
+        account(std::string(target.namespace_name), std::string(target.name));
       }
     }
   });

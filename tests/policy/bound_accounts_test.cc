@@ -47,6 +47,26 @@ TEST(SubjectNamesAccount, ServiceAccountGroups) {
   EXPECT_FALSE(subject_names_account(rb, user_subject("system:serviceaccounts"), "team", "api"));
 }
 
+TEST(SubjectTarget, ClassifiesEachSubjectOnce) {
+  using Kind = SubjectTarget::Kind;
+  const Binding rb = make_role_binding("team", "rb", cluster_role_ref("view"), {});
+  auto t = subject_target(rb, sa_subject("", "api"));
+  EXPECT_EQ(t.kind, Kind::kAccount);
+  EXPECT_EQ(t.namespace_name, "team");
+  EXPECT_EQ(t.name, "api");
+  t = subject_target(rb, user_subject("system:serviceaccount:ops:bot"));
+  EXPECT_EQ(t.kind, Kind::kAccount);
+  EXPECT_EQ(t.namespace_name, "ops");
+  EXPECT_EQ(t.name, "bot");
+  EXPECT_EQ(subject_target(rb, user_subject("system:serviceaccount:ops")).kind, Kind::kNone);
+  t = subject_target(rb, group_subject("system:serviceaccounts:ops"));
+  EXPECT_EQ(t.kind, Kind::kNamespaceAccounts);
+  EXPECT_EQ(t.namespace_name, "ops");
+  EXPECT_EQ(subject_target(rb, group_subject("system:serviceaccounts")).kind, Kind::kAllAccounts);
+  EXPECT_EQ(subject_target(rb, group_subject("system:authenticated")).kind, Kind::kNone);
+  EXPECT_EQ(subject_target(rb, user_subject("alice")).kind, Kind::kNone);
+}
+
 TEST(BindingNamesAccount, AnySubject) {
   const Binding rb = make_role_binding("team", "rb", cluster_role_ref("view"),
                                        {user_subject("alice"), sa_subject("", "api")});
