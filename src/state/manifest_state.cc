@@ -70,19 +70,7 @@ ManifestSet decode_manifests(std::vector<ManifestDocument> documents, const std:
   return set;
 }
 
-void apply_object(Snapshot& snapshot, const DecodedObject& object) {
-  std::visit(
-      [&](const auto& o) {
-        using T = std::decay_t<decltype(o)>;
-        if constexpr (std::is_same_v<T, policy::PrivilegeTier>) snapshot.upsert_tier(o);
-        else if constexpr (std::is_same_v<T, policy::Namespace>) snapshot.upsert_namespace(o);
-        else if constexpr (std::is_same_v<T, policy::ServiceAccount>) snapshot.upsert_service_account(o);
-        else if constexpr (std::is_same_v<T, policy::Role>) snapshot.upsert_role(o);
-        else if constexpr (std::is_same_v<T, policy::Binding>) snapshot.upsert_binding(o);
-        else if constexpr (std::is_same_v<T, policy::Workload>) snapshot.upsert_workload(o);
-      },
-      object.value);
-}
+void apply_object(Snapshot& snapshot, const DecodedObject& object) { snapshot.apply(object.value); }
 
 void remove_object(Snapshot& snapshot, const DecodedObject& object) {
   std::visit(

@@ -31,17 +31,27 @@ void add_to(Map& map, std::string_view ns, std::string_view name, const Binding*
   if (std::find(list->begin(), list->end(), b) == list->end()) list->push_back(b);
 }
 
+// The workload kinds in both enumerations, side by side.
+constexpr std::pair<policy::WorkloadKind, ObjectKind> kWorkloadKinds[] = {
+    {policy::WorkloadKind::kPod, ObjectKind::kPod},
+    {policy::WorkloadKind::kDeployment, ObjectKind::kDeployment},
+    {policy::WorkloadKind::kStatefulSet, ObjectKind::kStatefulSet},
+    {policy::WorkloadKind::kDaemonSet, ObjectKind::kDaemonSet},
+    {policy::WorkloadKind::kReplicaSet, ObjectKind::kReplicaSet},
+    {policy::WorkloadKind::kJob, ObjectKind::kJob},
+    {policy::WorkloadKind::kCronJob, ObjectKind::kCronJob},
+};
+
 ObjectKind workload_object_kind(policy::WorkloadKind kind) {
-  switch (kind) {
-    case policy::WorkloadKind::kPod: return ObjectKind::kPod;
-    case policy::WorkloadKind::kDeployment: return ObjectKind::kDeployment;
-    case policy::WorkloadKind::kStatefulSet: return ObjectKind::kStatefulSet;
-    case policy::WorkloadKind::kDaemonSet: return ObjectKind::kDaemonSet;
-    case policy::WorkloadKind::kReplicaSet: return ObjectKind::kReplicaSet;
-    case policy::WorkloadKind::kJob: return ObjectKind::kJob;
-    case policy::WorkloadKind::kCronJob: return ObjectKind::kCronJob;
-  }
+  for (const auto& [w, o] : kWorkloadKinds)
+    if (w == kind) return o;
   return ObjectKind::kPod;
+}
+
+std::optional<policy::WorkloadKind> workload_kind_of(ObjectKind kind) {
+  for (const auto& [w, o] : kWorkloadKinds)
+    if (o == kind) return w;
+  return std::nullopt;
 }
 
 template <typename T>
@@ -92,7 +102,7 @@ void Snapshot::admit_pending(const DecodedObject& admitted, std::chrono::steady_
   if (!key) return;
   // The version to restore is the one stored before the first pending admission.
   if (auto it = pending_.find(*key); it != pending_.end()) current = std::move(it->second.confirmed);
-  apply_object_value(merged);  // forgets any earlier record for the key
+  apply(merged);  // forgets any earlier record for the key
   pending_[*key] = Pending{expiry, std::move(current)};
 }
 
@@ -108,15 +118,23 @@ void Snapshot::expire_pending(std::chrono::steady_clock::time_point now) {
     if (std::holds_alternative<SkippedObject>(confirmed)) {
       remove(kind, ns, name);
     } else {
-      apply_object_value(confirmed);
+      apply(confirmed);
     }
   }
 }
 
-void Snapshot::apply_object_value(const ObjectValue& value) {
-  if (const auto* r = std::get_if<policy::Role>(&value)) upsert_role(*r);
-  else if (const auto* b = std::get_if<Binding>(&value)) upsert_binding(*b);
-  else if (const auto* w = std::get_if<policy::Workload>(&value)) upsert_workload(*w);
+void Snapshot::apply(const ObjectValue& value) {
+  std::visit(
+      [&](const auto& o) {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, policy::PrivilegeTier>) upsert_tier(o);
+        else if constexpr (std::is_same_v<T, policy::Namespace>) upsert_namespace(o);
+        else if constexpr (std::is_same_v<T, policy::ServiceAccount>) upsert_service_account(o);
+        else if constexpr (std::is_same_v<T, policy::Role>) upsert_role(o);
+        else if constexpr (std::is_same_v<T, Binding>) upsert_binding(o);
+        else if constexpr (std::is_same_v<T, policy::Workload>) upsert_workload(o);
+      },
+      value);
 }
 
 void Snapshot::upsert_tier(policy::PrivilegeTier tier) {
@@ -305,7 +323,6 @@ bool Snapshot::remove_workload(policy::WorkloadKind kind, std::string_view ns, s
 }
 
 bool Snapshot::remove(ObjectKind kind, std::string_view ns, std::string_view name) {
-  using policy::WorkloadKind;
   switch (kind) {
     case ObjectKind::kTier: return remove_tier(name);
     case ObjectKind::kNamespace: return remove_namespace(name);
@@ -315,22 +332,14 @@ bool Snapshot::remove(ObjectKind kind, std::string_view ns, std::string_view nam
     case ObjectKind::kRoleBinding: return remove_binding(policy::BindingKind::kRoleBinding, ns, name);
     case ObjectKind::kClusterRoleBinding:
       return remove_binding(policy::BindingKind::kClusterRoleBinding, "", name);
-    case ObjectKind::kPod: return remove_workload(WorkloadKind::kPod, ns, name);
-    case ObjectKind::kDeployment: return remove_workload(WorkloadKind::kDeployment, ns, name);
-    case ObjectKind::kStatefulSet: return remove_workload(WorkloadKind::kStatefulSet, ns, name);
-    case ObjectKind::kDaemonSet: return remove_workload(WorkloadKind::kDaemonSet, ns, name);
-    case ObjectKind::kReplicaSet: return remove_workload(WorkloadKind::kReplicaSet, ns, name);
-    case ObjectKind::kJob: return remove_workload(WorkloadKind::kJob, ns, name);
-    case ObjectKind::kCronJob: return remove_workload(WorkloadKind::kCronJob, ns, name);
+    default: break;
   }
+  if (auto workload = workload_kind_of(kind)) return remove_workload(*workload, ns, name);
   return false;
 }
 
 void Snapshot::for_each_key(ObjectKind kind,
                             const std::function<void(std::string_view, std::string_view)>& visit) const {
-  const auto workload_map = [&](policy::WorkloadKind k) -> const NamespacedMap<policy::Workload>& {
-    return workloads_[static_cast<size_t>(k)];
-  };
   switch (kind) {
     case ObjectKind::kTier:
       for (const auto& t : tiers_) visit("", t.name);
@@ -344,13 +353,9 @@ void Snapshot::for_each_key(ObjectKind kind,
     case ObjectKind::kRoleBinding: return role_bindings_.for_each_key(visit);
     case ObjectKind::kClusterRoleBinding: return cluster_role_bindings_.for_each_key(visit);
     case ObjectKind::kPod: return pods_.for_each_key(visit);
-    case ObjectKind::kDeployment: return workload_map(policy::WorkloadKind::kDeployment).for_each_key(visit);
-    case ObjectKind::kStatefulSet: return workload_map(policy::WorkloadKind::kStatefulSet).for_each_key(visit);
-    case ObjectKind::kDaemonSet: return workload_map(policy::WorkloadKind::kDaemonSet).for_each_key(visit);
-    case ObjectKind::kReplicaSet: return workload_map(policy::WorkloadKind::kReplicaSet).for_each_key(visit);
-    case ObjectKind::kJob: return workload_map(policy::WorkloadKind::kJob).for_each_key(visit);
-    case ObjectKind::kCronJob: return workload_map(policy::WorkloadKind::kCronJob).for_each_key(visit);
+    default: break;
   }
+  if (auto workload = workload_kind_of(kind)) workloads_[static_cast<size_t>(*workload)].for_each_key(visit);
 }
 
 std::vector<std::string> Snapshot::problems() const {

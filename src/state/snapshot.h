@@ -39,6 +39,9 @@ class Snapshot final : public policy::ClusterView {
   void upsert_workload(policy::Workload workload);
   bool remove_workload(policy::WorkloadKind kind, std::string_view ns, std::string_view name);
 
+  // Adds or replaces a decoded object of any kind (SkippedObject: nothing).
+  void apply(const ObjectValue& value);
+
   // An object this replica admitted (CREATE/UPDATE of a Role, binding or workload) that the
   // informers have not delivered yet. Until they do, decisions see the union of the stored and
   // the admitted version (more rules, more subjects: never less strict than either), so a
@@ -98,7 +101,6 @@ class Snapshot final : public policy::ClusterView {
     ObjectValue confirmed;  // SkippedObject: nothing was stored before
   };
   void forget_pending(ObjectKind kind, std::string_view ns, std::string_view name);
-  void apply_object_value(const ObjectValue& value);
 
   std::map<PendingKey, Pending> pending_;
   std::vector<policy::PrivilegeTier> tiers_;  // sorted by (rank, name)
