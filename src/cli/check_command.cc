@@ -7,7 +7,6 @@
 #include <memory>
 
 #include "state/manifest_state.h"
-#include "state/object_review.h"
 
 namespace tierguard::cli {
 namespace {
@@ -97,11 +96,8 @@ int run_check(const CheckOptions& opts) {
   std::vector<Evaluated> results;
   bool any_denied = false;
   for (const auto& object : set.objects) {
-    if (!state::is_reviewable(object.object)) continue;
-    // Evaluate against every other input: take the object out, decide, put it back.
-    state::remove_object(*snapshot, object.object);
-    auto decision = state::review_object(*snapshot, object.object, context, policy_options);
-    state::apply_object(*snapshot, object.object);
+    auto decision = state::review_against_the_others(*snapshot, object.object, context, policy_options);
+    if (!decision) continue;
     any_denied = any_denied || !decision->allowed;
     results.push_back(Evaluated{&object, std::move(*decision)});
   }

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "state/decode_error.h"
+#include "state/object_review.h"
 
 namespace tierguard::state {
 namespace {
@@ -84,6 +85,16 @@ void remove_object(Snapshot& snapshot, const DecodedObject& object) {
         else if constexpr (std::is_same_v<T, policy::Workload>) snapshot.remove_workload(o.kind, o.namespace_name, o.name);
       },
       object.value);
+}
+
+std::optional<policy::Decision> review_against_the_others(Snapshot& snapshot, const DecodedObject& object,
+                                                          const policy::ReviewContext& context,
+                                                          const policy::PolicyOptions& options) {
+  if (!is_reviewable(object)) return std::nullopt;
+  remove_object(snapshot, object);
+  auto decision = review_object(snapshot, object, context, options);
+  apply_object(snapshot, object);
+  return decision;
 }
 
 std::unique_ptr<Snapshot> build_snapshot(const ManifestSet& set) {

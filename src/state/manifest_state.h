@@ -6,6 +6,8 @@
 
 #include "state/manifest_reader.h"
 #include "state/object_decoder.h"
+#include "policy/decision.h"
+#include "policy/review_context.h"
 #include "state/snapshot.h"
 
 namespace tierguard::state {
@@ -40,6 +42,12 @@ void resolve_role_references(ManifestSet& set, const ManifestOptions& options = 
 // Adds or removes one decoded object in a snapshot (skipped kinds are ignored).
 void apply_object(Snapshot& snapshot, const DecodedObject& object);
 void remove_object(Snapshot& snapshot, const DecodedObject& object);
+
+// The decision for `object` created against every *other* object of the snapshot it belongs
+// to: it is taken out, decided, and put back. nullopt for kinds that are not reviewed.
+std::optional<policy::Decision> review_against_the_others(Snapshot& snapshot, const DecodedObject& object,
+                                                          const policy::ReviewContext& context,
+                                                          const policy::PolicyOptions& options);
 
 // The snapshot formed by every object of the set. Throws ManifestError when the objects
 // contradict each other (e.g. two default tiers).

@@ -8,7 +8,6 @@
 #include "state/decode_error.h"
 #include "state/manifest_reader.h"
 #include "state/manifest_state.h"
-#include "state/object_review.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tierguard;
@@ -23,10 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const policy::PolicyOptions options;
     const policy::ReviewContext context;
     for (const auto& object : set.objects) {
-      if (!state::is_reviewable(object.object)) continue;
-      state::remove_object(*snapshot, object.object);
-      (void)state::review_object(*snapshot, object.object, context, options);
-      state::apply_object(*snapshot, object.object);
+      (void)state::review_against_the_others(*snapshot, object.object, context, options);
     }
   } catch (const state::ManifestError&) {
   } catch (const state::DecodeError&) {
