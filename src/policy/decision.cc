@@ -42,7 +42,7 @@ Decision decide(const std::vector<Violation>& violations, std::string service_ac
     if (!audited.empty()) audited += " | ";
     audited += text;
     if (v.advisory) {
-      d.warnings.push_back(text);
+      d.warnings.push_back("tierguard: " + text);
       continue;
     }
     const Enforcement mode = v.tier ? v.tier->enforcement : Enforcement::kEnforce;
@@ -60,9 +60,6 @@ Decision decide(const std::vector<Violation>& violations, std::string service_ac
   if (!d.tier.empty()) d.audit_annotations.emplace_back("tier", d.tier);
   if (!d.service_account.empty()) d.audit_annotations.emplace_back("service-account", d.service_account);
   if (!audited.empty()) d.audit_annotations.emplace_back("violations", audited);
-  for (auto& w : d.warnings) {
-    if (w.rfind("tierguard: ", 0) != 0) w = "tierguard: " + w;
-  }
   return d;
 }
 
