@@ -60,6 +60,23 @@ std::string delete_body(const DeleteOptions& options) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+// The PUT of an object to its own path (or a subresource of it): the step that names it in
+// errors, and the request. Shared by update and update_status.
+std::pair<std::string, HttpRequest> put_request(const ResourceType& type, const rapidjson::Value& object,
+                                                const WriteOptions& options, std::string_view subresource,
+                                                std::string_view action) {
+  const std::string_view ns = object_namespace(object);
+  const std::string_view name = object_name(object);
+  std::string step = std::string(action) + " " + where(type, ns, name);
+  require_namespace(type, ns, step);
+  if (name.empty()) throw Error(ErrorKind::kConfig, step + ": object has no metadata.name");
+  Query query;
+  add_write_options(query, options.field_manager, options.dry_run);
+  HttpRequest request = json_request(http::verb::put, resource_path(type, ns, name, subresource) + query.str(),
+                                     to_json(object));
+  return {std::move(step), std::move(request)};
+}
+
 }  // namespace
 
 boost::asio::awaitable<rapidjson::Document> Client::create(const ResourceType& type,
@@ -120,15 +137,7 @@ boost::asio::awaitable<rapidjson::Document> Client::update(const ResourceType& t
                                                            const rapidjson::Value& object,
                                                            const WriteOptions& options,
                                                            CallOptions call) {
-  const std::string_view ns = object_namespace(object);
-  const std::string_view name = object_name(object);
-  const std::string step = "update " + where(type, ns, name);
-  require_namespace(type, ns, step);
-  if (name.empty()) throw Error(ErrorKind::kConfig, step + ": object has no metadata.name");
-  Query query;
-  add_write_options(query, options.field_manager, options.dry_run);
-  HttpRequest request =
-      json_request(http::verb::put, resource_path(type, ns, name) + query.str(), to_json(object));
+  auto [step, request] = put_request(type, object, options, {}, "update");
   co_return co_await json_call(std::move(request), step, call);
 }
 
@@ -136,15 +145,7 @@ boost::asio::awaitable<rapidjson::Document> Client::update_status(const Resource
                                                                   const rapidjson::Value& object,
                                                                   const WriteOptions& options,
                                                                   CallOptions call) {
-  const std::string_view ns = object_namespace(object);
-  const std::string_view name = object_name(object);
-  const std::string step = "update status of " + where(type, ns, name);
-  require_namespace(type, ns, step);
-  if (name.empty()) throw Error(ErrorKind::kConfig, step + ": object has no metadata.name");
-  Query query;
-  add_write_options(query, options.field_manager, options.dry_run);
-  HttpRequest request = json_request(
-      http::verb::put, resource_path(type, ns, name, "status") + query.str(), to_json(object));
+  auto [step, request] = put_request(type, object, options, "status", "update status of");
   co_return co_await json_call(std::move(request), step, call);
 }
 
