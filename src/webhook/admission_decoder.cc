@@ -169,26 +169,18 @@ class FieldReader {
 
 constexpr std::size_t kUnlimited = ~std::size_t{0};
 
-void read_gvk(FieldReader& parent, std::string_view name, GroupVersionKind& out,
-              std::optional<DecodeError>& error) {
+// {group, version, <last>} objects: request.kind (last = "kind") and request.resource
+// (last = "resource").
+void read_group_version(FieldReader& parent, std::string_view name, std::string_view last_field,
+                        std::string_view& group, std::string_view& version, std::string_view& last,
+                        std::optional<DecodeError>& error) {
   const Value* v = parent.object(name, true);
   if (v == nullptr) return;
   const std::string path = parent.child_path(name);
   FieldReader r(*v, path, error);
-  out.group = r.string("group", false, kMaxNameLength);
-  out.version = r.string("version", true, kMaxNameLength);
-  out.kind = r.string("kind", true, kMaxNameLength);
-}
-
-void read_gvr(FieldReader& parent, std::string_view name, GroupVersionResource& out,
-              std::optional<DecodeError>& error) {
-  const Value* v = parent.object(name, true);
-  if (v == nullptr) return;
-  const std::string path = parent.child_path(name);
-  FieldReader r(*v, path, error);
-  out.group = r.string("group", false, kMaxNameLength);
-  out.version = r.string("version", true, kMaxNameLength);
-  out.resource = r.string("resource", true, kMaxNameLength);
+  group = r.string("group", false, kMaxNameLength);
+  version = r.string("version", true, kMaxNameLength);
+  last = r.string(last_field, true, kMaxNameLength);
 }
 
 void read_user_info(FieldReader& parent, UserInfo& out, std::optional<DecodeError>& error) {
@@ -311,8 +303,9 @@ std::optional<DecodeError> AdmissionReviewDecoder::decode(std::string& body,
   if (error) return error;
   last_uid_ = request.uid;
 
-  read_gvk(r, "kind", request.kind, error);
-  read_gvr(r, "resource", request.resource, error);
+  read_group_version(r, "kind", "kind", request.kind.group, request.kind.version, request.kind.kind, error);
+  read_group_version(r, "resource", "resource", request.resource.group, request.resource.version,
+                     request.resource.resource, error);
   request.sub_resource = r.string("subResource", false, kMaxNameLength);
   request.name = r.string("name", false, kMaxNameLength);
   request.namespace_name = r.string("namespace", false, kMaxNameLength);
