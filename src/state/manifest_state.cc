@@ -100,19 +100,16 @@ std::optional<policy::Decision> review_against_the_others(Snapshot& snapshot, co
 std::unique_ptr<Snapshot> build_snapshot(const ManifestSet& set) {
   auto snapshot = std::make_unique<Snapshot>();
   for (const auto& o : set.objects) apply_object(*snapshot, o.object);
-  auto problems = snapshot->problems();
-  if (!problems.empty()) {
-    // Name where the offending tier came from.
-    for (const auto& o : set.objects) {
-      if (const auto* t = std::get_if<policy::PrivilegeTier>(&o.object.value)) {
-        if (problems.front().find("\"" + t->name + "\" is a second") != std::string::npos) {
-          throw ManifestError(o.location + ": spec.default: " + problems.front());
-        }
-      }
+  const auto problems = snapshot->problems();
+  if (problems.empty()) return snapshot;
+  // Name where the offending tier came from.
+  const std::string second = snapshot->second_default_tiers().front().tier;
+  for (const auto& o : set.objects) {
+    if (const auto* t = std::get_if<policy::PrivilegeTier>(&o.object.value); t && t->name == second) {
+      throw ManifestError(o.location + ": spec.default: " + problems.front());
     }
-    throw ManifestError(problems.front());
   }
-  return snapshot;
+  throw ManifestError(problems.front());
 }
 
 std::unique_ptr<Snapshot> load_snapshot(const std::vector<std::string>& paths, const ManifestOptions& options) {

@@ -358,17 +358,25 @@ void Snapshot::for_each_key(ObjectKind kind,
   if (auto workload = workload_kind_of(kind)) workloads_[static_cast<size_t>(*workload)].for_each_key(visit);
 }
 
-std::vector<std::string> Snapshot::problems() const {
-  std::vector<std::string> out;
+std::vector<Snapshot::SecondDefault> Snapshot::second_default_tiers() const {
+  std::vector<SecondDefault> out;
   const policy::PrivilegeTier* first_default = nullptr;
   for (const auto& t : tiers_) {
     if (!t.is_default) continue;
     if (first_default == nullptr) {
       first_default = &t;
     } else {
-      out.push_back("PrivilegeTier \"" + t.name + "\" is a second default tier (\"" +
-                    first_default->name + "\" is already the default); at most one tier may set spec.default");
+      out.push_back({t.name, first_default->name});
     }
+  }
+  return out;
+}
+
+std::vector<std::string> Snapshot::problems() const {
+  std::vector<std::string> out;
+  for (const auto& [tier, first] : second_default_tiers()) {
+    out.push_back("PrivilegeTier \"" + tier + "\" is a second default tier (\"" + first +
+                  "\" is already the default); at most one tier may set spec.default");
   }
   return out;
 }

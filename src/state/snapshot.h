@@ -57,6 +57,13 @@ class Snapshot final : public policy::ClusterView {
   void for_each_key(ObjectKind kind,
                     const std::function<void(std::string_view ns, std::string_view name)>& visit) const;
 
+  // Every default tier after the first (by rank, name), with the name of the first.
+  struct SecondDefault {
+    std::string tier;
+    std::string first;
+  };
+  std::vector<SecondDefault> second_default_tiers() const;
+
   // Inconsistencies between objects (e.g. two default tiers), one message each.
   std::vector<std::string> problems() const;
 
