@@ -24,7 +24,8 @@ inline constexpr std::string_view kServiceAccountUserPrefix = "system:serviceacc
 // Which ServiceAccounts one subject of a binding names, the way the RBAC authorizer reads it:
 // a ServiceAccount subject (an empty namespace means the binding's), the user
 // "system:serviceaccount:NS:NAME", or the groups "system:serviceaccounts:NS" and
-// "system:serviceaccounts". The views point into the binding.
+// "system:serviceaccounts". The views point into the binding and the subject, which must
+// outlive the target.
 struct SubjectTarget {
   enum class Kind { kNone, kAccount, kNamespaceAccounts, kAllAccounts };
   Kind kind = Kind::kNone;

@@ -49,22 +49,30 @@ TEST(SubjectNamesAccount, ServiceAccountGroups) {
 
 TEST(SubjectTarget, ClassifiesEachSubjectOnce) {
   using Kind = SubjectTarget::Kind;
+  // The target's views point into the binding and the subject: both must outlive it.
   const Binding rb = make_role_binding("team", "rb", cluster_role_ref("view"), {});
-  auto t = subject_target(rb, sa_subject("", "api"));
+  const Subject sa = sa_subject("", "api");
+  auto t = subject_target(rb, sa);
   EXPECT_EQ(t.kind, Kind::kAccount);
   EXPECT_EQ(t.namespace_name, "team");
   EXPECT_EQ(t.name, "api");
-  t = subject_target(rb, user_subject("system:serviceaccount:ops:bot"));
+  const Subject user = user_subject("system:serviceaccount:ops:bot");
+  t = subject_target(rb, user);
   EXPECT_EQ(t.kind, Kind::kAccount);
   EXPECT_EQ(t.namespace_name, "ops");
   EXPECT_EQ(t.name, "bot");
-  EXPECT_EQ(subject_target(rb, user_subject("system:serviceaccount:ops")).kind, Kind::kNone);
-  t = subject_target(rb, group_subject("system:serviceaccounts:ops"));
+  const Subject user_without_name = user_subject("system:serviceaccount:ops");
+  EXPECT_EQ(subject_target(rb, user_without_name).kind, Kind::kNone);
+  const Subject namespace_group = group_subject("system:serviceaccounts:ops");
+  t = subject_target(rb, namespace_group);
   EXPECT_EQ(t.kind, Kind::kNamespaceAccounts);
   EXPECT_EQ(t.namespace_name, "ops");
-  EXPECT_EQ(subject_target(rb, group_subject("system:serviceaccounts")).kind, Kind::kAllAccounts);
-  EXPECT_EQ(subject_target(rb, group_subject("system:authenticated")).kind, Kind::kNone);
-  EXPECT_EQ(subject_target(rb, user_subject("alice")).kind, Kind::kNone);
+  const Subject all = group_subject("system:serviceaccounts");
+  EXPECT_EQ(subject_target(rb, all).kind, Kind::kAllAccounts);
+  const Subject authenticated = group_subject("system:authenticated");
+  EXPECT_EQ(subject_target(rb, authenticated).kind, Kind::kNone);
+  const Subject alice = user_subject("alice");
+  EXPECT_EQ(subject_target(rb, alice).kind, Kind::kNone);
 }
 
 TEST(BindingNamesAccount, AnySubject) {
